@@ -45,7 +45,7 @@ class Settings(BaseSettings):
                                             "store sends to the webhook.")
     inbox_prefix: str = Field("inbox/", description="Only objects under this prefix are ingested.")
     max_input_bytes: int = Field(200 * 1024 * 1024, description="Larger originals are quarantined.")
-    max_deliveries: int = Field(5, description="A stage delivered more often than this is "
+    max_deliveries: int = Field(10, description="A stage delivered more often than this is "
                                 "quarantined (poison message).")
     ocr_dpi: int = Field(300, description="Rendering resolution for OCR.")
     ocr_language: str = Field("eng", description="Tesseract language.")

@@ -1,0 +1,241 @@
+"""The ``docpipe`` command: ingest, search, show, status, and the distributed plumbing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from config.settings import STAGES, Settings, get_settings
+from docpipe.events import ObjectCreated
+from docpipe.logs import configure_logging
+from docpipe.runner import StageRunner, run_document
+from docpipe.service import document_view, original_view, status_rows
+from pipeline.errors import DocpipeError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Ingest United Nations General Assembly documents: extract, clean, "
+                       "segment, diff against earlier sessions, and search them.")
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+
+JsonOpt = typer.Option(False, "--json", help="JSON Lines on standard output.")
+
+
+def _settings(json_logs: bool = False) -> Settings:
+    settings = get_settings()
+    configure_logging(json_lines=settings.log_json if settings.log_json is not None
+                      else json_logs)
+    return settings
+
+
+def _runner(settings: Settings | None = None) -> StageRunner:
+    return StageRunner.from_settings(settings or _settings())
+
+
+def _emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(files: list[Path] = typer.Argument(..., help="PDF or text files."),
+           json_out: bool = JsonOpt) -> None:
+    """Run every stage in-process on FILES and print a summary per document."""
+    runner = _runner()
+    store = runner.store
+    for path in files:
+        if not path.is_file():
+            _emit({"source": str(path), "status": "quarantined",
+                   "error": "no such file"}) if json_out else console.print(
+                f"[red]{path}: no such file[/red]")
+            continue
+        data = path.read_bytes()
+        key = runner.settings.inbox_prefix + path.name
+        store.put(key, data)
+        event = ObjectCreated(store.bucket, key, hashlib.md5(data).hexdigest(), len(data),
+                              None, "Ingest")
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
+                      transient=True, disable=json_out) as progress:
+            task = progress.add_task(f"{path.name}: queued")
+            reg = runner.submit(event, "ingest", lambda ref: run_document(
+                runner, ref, on_stage=lambda s: progress.update(
+                    task, description=f"{path.name}: {s}")))
+        view = original_view(runner, reg.original_id, source=str(path))
+        if json_out:
+            _emit(view)
+        else:
+            _print_summary(view)
+
+
+def _print_summary(view: dict) -> None:
+    table = Table(show_header=False, box=None, title=view["source"], title_justify="left")
+    table.add_row("status", view["status"])
+    if view["status"] == "quarantined":
+        table.add_row("reason", view.get("error") or "")
+    if view.get("symbol") is not None or view["status"] in ("indexed", "duplicate"):
+        table.add_row("symbol", str(view.get("symbol")))
+        table.add_row("kind", str(view.get("kind")))
+        table.add_row("session", str(view.get("session")))
+        table.add_row("paragraphs", f"{len(view.get('preamble', []))} preambular, "
+                      f"{len(view.get('operative', []))} operative")
+        table.add_row("footnotes", str(len(view.get("footnotes", []))))
+        predecessor = view.get("predecessor")
+        if predecessor:
+            changes = ", ".join(f"{n} {s}" for s, n in sorted(view["changes"].items()))
+            table.add_row("predecessor",
+                          f"{predecessor} (confidence {view['predecessor_confidence']:.2f})")
+            table.add_row("changes", changes)
+        else:
+            table.add_row("predecessor", "none found")
+    if view.get("duplicate_of"):
+        table.add_row("duplicate of", view["duplicate_of"])
+    out.print(table)
+    out.print()
+
+
+@app.command()
+def status(json_out: bool = JsonOpt) -> None:
+    """Every original with its state and its stages."""
+    rows = status_rows(_runner())
+    if json_out:
+        for row in rows:
+            _emit(row)
+        return
+    table = Table("key", "symbol", "state", "indexed at", *STAGES)
+    for row in rows:
+        table.add_row(row["key"], row["symbol"] or "", row["state"], row["indexed_at"] or "",
+                      *(row["stages"][s] for s in STAGES))
+    out.print(table)
+
+
+@app.command()
+def search(query: str, limit: int = typer.Option(20, help="At most this many hits."),
+           session: Optional[int] = typer.Option(None, help="Only this session."),
+           type: Optional[str] = typer.Option(None, "--type",
+                                              help="preamble, operative or footnote."),
+           phrase: Optional[str] = typer.Option(None, help="Opening phrase, e.g. Requests."),
+           change: Optional[str] = typer.Option(None, help="added, modified, moved, unchanged."),
+           symbol: Optional[str] = typer.Option(None, help="Symbol prefix, e.g. A/C.2/58/"),
+           json_out: bool = JsonOpt) -> None:
+    """Paragraphs matching QUERY, best first."""
+    from docpipe.search_index import QueryError
+    runner = _runner()
+    try:
+        hits = runner.index.search(query, limit=limit, session=session, type=type,
+                                   phrase=phrase, change=change,
+                                   symbol_prefix=symbol.rstrip("*") if symbol else None)
+    except QueryError as exc:
+        _fail(str(exc))
+    for hit in hits:
+        row = hit.model_dump() if hasattr(hit, "model_dump") else dict(hit.__dict__)
+        if json_out:
+            _emit(row)
+        else:
+            out.print(f"[bold]{row['symbol']}[/bold] {row['paragraph']}  {row['snippet']}")
+    if not hits and not json_out:
+        console.print("no matches")
+
+
+@app.command()
+def show(symbol: str, json_out: bool = JsonOpt) -> None:
+    """One document's structure and its diff against its predecessor."""
+    runner = _runner()
+    row = runner.ledger.document_by_symbol(symbol)
+    if row is None:
+        _fail(f"no indexed document with symbol {symbol!r}", 1)
+    view = document_view(runner, row)
+    if json_out:
+        _emit(view)
+        return
+    out.print(f"[bold]{view['symbol']}[/bold]  {view['kind']}  session {view['session']}  "
+              f"{view.get('body') or ''}")
+    if view.get("title"):
+        out.print(view["title"])
+    out.print(view["opening"])
+    for i, p in enumerate(view["preamble"], 1):
+        out.print(f"[dim]P{i}[/dim] {p['text']}")
+    for i, p in enumerate(view["operative"], 1):
+        out.print(f"[dim]O{i}[/dim] {p['number']}. {p['text']}")
+    for note in view["footnotes"]:
+        out.print(f"[dim][^{note['mark']}][/dim] {note['text']}")
+    if view["predecessor"]:
+        out.print(f"\npredecessor {view['predecessor']} "
+                  f"(confidence {view['predecessor_confidence']:.2f})")
+        for old, new, state in view["diff"]:
+            if state != "unchanged":
+                out.print(f"  {old or '-'} -> {new or '-'}  {state}")
+
+
+@app.command()
+def init(json_out: bool = JsonOpt) -> None:
+    """Create the bucket, the SQS queue and the bucket notification (idempotent)."""
+    from docpipe.aws import init as init_aws
+    result = init_aws(_settings())
+    _emit(result) if json_out else out.print(result)
+
+
+@app.command()
+def listen(once: bool = typer.Option(False, help="One long poll, then exit.")) -> None:
+    """Long-poll the SQS queue and start a run for each uploaded file."""
+    from docpipe.aws import SqsListener
+    from workers.tasks import start_run
+    settings = _settings(json_logs=True)
+    runner = _runner(settings)
+    listener = SqsListener(settings, lambda event, trigger: runner.submit(event, trigger,
+                                                                          start_run))
+    if once:
+        listener.poll_once()
+        return
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
+    listener.run_forever(stop=lambda: bool(stopping))
+
+
+@app.command()
+def reconcile(json_out: bool = JsonOpt) -> None:
+    """Start runs for inbox objects the ledger does not know (lost events)."""
+    from docpipe.aws import reconcile as reconcile_inbox
+    settings = _settings()
+    runner = _runner(settings)
+    if settings.distributed:
+        from workers.tasks import start_run
+    else:
+        def start_run(ref):
+            run_document(runner, ref)
+    result = reconcile_inbox(runner, start_run)
+    _emit(result) if json_out else out.print(result)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """The HTTP API and the S3 event webhook."""
+    import uvicorn
+    from docpipe.api import create_app
+    settings = _settings(json_logs=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    try:
+        app()
+    except DocpipeError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

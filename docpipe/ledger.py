@@ -1,0 +1,334 @@
+"""The ledger: every original, every run and every stage's state.
+
+SQLite in the embedded default, PostgreSQL at scale (``DOCPIPE_DB_URL``),
+through SQLAlchemy Core so that one set of statements serves both. All the
+idempotency of the pipeline rests on three unique keys here:
+
+* ``originals (bucket, key, etag)``: a second event for the same upload (S3's
+  at-least-once delivery, moto's double multipart event, a reconcile pass that
+  races the listener) finds the row and starts nothing;
+* ``contents (sha256)``: the same bytes under a second key are a ``duplicate``
+  of the first original, never a second document;
+* ``stages (original_id, stage)``: a redelivered stage task updates its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from config.settings import STAGES
+
+metadata = sa.MetaData()
+
+originals = sa.Table(
+    "originals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("bucket", sa.Text, nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("etag", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("sequencer", sa.Text),
+    sa.Column("sha256", sa.Text),
+    sa.Column("state", sa.Text, nullable=False, default="queued"),
+    sa.Column("duplicate_of", sa.Integer),
+    sa.Column("symbol", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("indexed_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("bucket", "key", "etag", name="uq_original_upload"),
+)
+sa.Index("ix_originals_state", originals.c.state)
+sa.Index("ix_originals_key", originals.c.key)
+
+contents = sa.Table(
+    "contents", metadata,
+    sa.Column("sha256", sa.Text, primary_key=True),
+    sa.Column("original_id", sa.Integer, nullable=False),
+)
+
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("original_id", sa.Integer, nullable=False, index=True),
+    sa.Column("trigger", sa.Text, nullable=False),  # sqs, webhook, reconcile, ingest, retry
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("outcome", sa.Text),
+)
+
+stages = sa.Table(
+    "stages", metadata,
+    sa.Column("original_id", sa.Integer, primary_key=True),
+    sa.Column("stage", sa.Text, primary_key=True),
+    sa.Column("state", sa.Text, nullable=False),  # running, done, failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("artifact", sa.Text),
+    sa.Column("task_id", sa.Text),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("error", sa.Text),
+)
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("doc_id", sa.Text, primary_key=True),  # sha256 of the original
+    sa.Column("original_id", sa.Integer, nullable=False),
+    sa.Column("symbol", sa.Text, index=True),
+    sa.Column("session", sa.Integer),
+    sa.Column("kind", sa.Text),
+    sa.Column("body", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("document_artifact", sa.Text, nullable=False),
+    sa.Column("diff_artifact", sa.Text),
+    sa.Column("indexed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Lineage keys (normalised title, agenda item, series, cited symbols...), so that
+# finding a document's predecessors is an indexed lookup, not an archive scan.
+document_keys = sa.Table(
+    "document_keys", metadata,
+    sa.Column("doc_id", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("doc_id", "name", "value"),
+)
+sa.Index("ix_document_keys_lookup", document_keys.c.name, document_keys.c.value)
+
+TERMINAL_STATES = ("indexed", "duplicate", "quarantined")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _engine_url(url: str) -> str:
+    # Users write postgresql://; SQLAlchemy needs the driver named (psycopg 3).
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@dataclass(frozen=True)
+class Registration:
+    original_id: int
+    new: bool  # False: this upload was already known (a duplicate event)
+    state: str
+
+
+class Ledger:
+    def __init__(self, url: str):
+        self.engine = sa.create_engine(_engine_url(url), pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    # --- helpers -------------------------------------------------------------
+
+    def _insert_ignore(self, table: sa.Table, **values: Any) -> sa.Insert:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table).values(**values).on_conflict_do_nothing()
+
+    # --- originals and runs --------------------------------------------------
+
+    def register(self, bucket: str, key: str, etag: str, size: int | None,
+                 trigger: str, sequencer: str | None = None) -> Registration:
+        """Record an upload once; later events for the same upload change nothing."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            result = conn.execute(self._insert_ignore(
+                originals, bucket=bucket, key=key, etag=etag, size=size, sequencer=sequencer,
+                state="queued", created_at=now, updated_at=now))
+            row = conn.execute(sa.select(originals.c.id, originals.c.state).where(
+                originals.c.bucket == bucket, originals.c.key == key,
+                originals.c.etag == etag)).one()
+            new = result.rowcount == 1
+            if new:
+                conn.execute(runs.insert().values(original_id=row.id, trigger=trigger,
+                                                  started_at=now))
+        return Registration(row.id, new, row.state)
+
+    def knows(self, bucket: str, key: str, etag: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(originals.c.id).where(
+                originals.c.bucket == bucket, originals.c.key == key,
+                originals.c.etag == etag)).first() is not None
+
+    def start_run(self, original_id: int, trigger: str) -> None:
+        """A new run of a known original (retry): its stages start afresh."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            conn.execute(stages.delete().where(stages.c.original_id == original_id))
+            conn.execute(originals.update().where(originals.c.id == original_id).values(
+                state="queued", error=None, updated_at=now))
+            conn.execute(runs.insert().values(original_id=original_id, trigger=trigger,
+                                              started_at=now))
+
+    def claim_content(self, original_id: int, sha256: str) -> int:
+        """Record the original's hash; return the id of the first original with these bytes."""
+        with self.engine.begin() as conn:
+            conn.execute(originals.update().where(originals.c.id == original_id).values(
+                sha256=sha256, updated_at=utcnow()))
+            conn.execute(self._insert_ignore(contents, sha256=sha256, original_id=original_id))
+            return conn.execute(sa.select(contents.c.original_id).where(
+                contents.c.sha256 == sha256)).scalar_one()
+
+    def original(self, original_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(originals).where(
+                originals.c.id == original_id)).mappings().first()
+            return dict(row) if row else None
+
+    def originals_by_key(self, key: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(originals).where(
+                originals.c.key == key).order_by(originals.c.id)).mappings()]
+
+    # --- stage state ---------------------------------------------------------
+
+    def stage_started(self, original_id: int, stage: str, task_id: str | None) -> int:
+        """Mark a stage running; return how many times it has been delivered."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            conn.execute(self._insert_ignore(stages, original_id=original_id, stage=stage,
+                                             state="running", attempts=0))
+            conn.execute(stages.update().where(
+                stages.c.original_id == original_id, stages.c.stage == stage).values(
+                state="running", attempts=stages.c.attempts + 1, task_id=task_id,
+                started_at=now, error=None))
+            conn.execute(originals.update().where(
+                originals.c.id == original_id,
+                originals.c.state.not_in(TERMINAL_STATES)).values(
+                state="running", updated_at=now))
+            return conn.execute(sa.select(stages.c.attempts).where(
+                stages.c.original_id == original_id, stages.c.stage == stage)).scalar_one()
+
+    def stage_done(self, original_id: int, stage: str, artifact: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(stages.update().where(
+                stages.c.original_id == original_id, stages.c.stage == stage).values(
+                state="done", artifact=artifact, finished_at=utcnow(), error=None))
+
+    def stage_failed(self, original_id: int, stage: str, error: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(stages.update().where(
+                stages.c.original_id == original_id, stages.c.stage == stage).values(
+                state="failed", finished_at=utcnow(), error=error))
+
+    def stage_states(self, original_id: int) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(stages.c.stage, stages.c.state).where(
+                stages.c.original_id == original_id)).all()
+        found = dict(rows)
+        return {stage: found.get(stage, "pending") for stage in STAGES}
+
+    # --- outcomes ------------------------------------------------------------
+
+    def _finish(self, conn, original_id: int, outcome: str) -> None:
+        last_run = sa.select(sa.func.max(runs.c.id)).where(
+            runs.c.original_id == original_id).scalar_subquery()
+        conn.execute(runs.update().where(runs.c.id == last_run).values(
+            finished_at=utcnow(), outcome=outcome))
+
+    def set_symbol(self, original_id: int, symbol: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(originals.update().where(originals.c.id == original_id).values(
+                symbol=symbol, updated_at=utcnow()))
+
+    def mark_duplicate(self, original_id: int, of: int) -> None:
+        with self.engine.begin() as conn:
+            symbol = conn.execute(sa.select(originals.c.symbol).where(
+                originals.c.id == of)).scalar()
+            conn.execute(originals.update().where(originals.c.id == original_id).values(
+                state="duplicate", duplicate_of=of, symbol=symbol, updated_at=utcnow()))
+            self._finish(conn, original_id, "duplicate")
+
+    def mark_quarantined(self, original_id: int, reason: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(originals.update().where(originals.c.id == original_id).values(
+                state="quarantined", error=reason, updated_at=utcnow()))
+            self._finish(conn, original_id, "quarantined")
+
+    def mark_indexed(self, original_id: int, *, doc_id: str, symbol: str | None,
+                     session: int | None, kind: str | None, body: str | None,
+                     title: str | None, document_artifact: str, diff_artifact: str | None,
+                     keys: Iterable[tuple[str, str]]) -> None:
+        """The run's last step: the document becomes visible to status and to lineage."""
+        now = utcnow()
+        row = dict(original_id=original_id, symbol=symbol, session=session, kind=kind,
+                   body=body, title=title, document_artifact=document_artifact,
+                   diff_artifact=diff_artifact, indexed_at=now)
+        with self.engine.begin() as conn:
+            conn.execute(documents.delete().where(documents.c.doc_id == doc_id))
+            conn.execute(documents.insert().values(doc_id=doc_id, **row))
+            conn.execute(document_keys.delete().where(document_keys.c.doc_id == doc_id))
+            unique_keys = sorted(set(keys))
+            if unique_keys:
+                conn.execute(document_keys.insert(), [
+                    dict(doc_id=doc_id, name=name, value=value) for name, value in unique_keys])
+            conn.execute(originals.update().where(originals.c.id == original_id).values(
+                state="indexed", symbol=symbol, error=None, indexed_at=now, updated_at=now))
+            self._finish(conn, original_id, "indexed")
+
+    # --- documents and lineage ----------------------------------------------
+
+    def documents_with_keys(self, keys: Iterable[tuple[str, str]],
+                            exclude: str | None = None) -> list[dict]:
+        """Documents sharing at least one lineage key, most shared keys first."""
+        pairs = sorted(set(keys))
+        if not pairs:
+            return []
+        match = sa.or_(*[sa.and_(document_keys.c.name == n, document_keys.c.value == v)
+                         for n, v in pairs])
+        shared = sa.func.count().label("shared")
+        query = (sa.select(documents, shared)
+                 .join(document_keys, document_keys.c.doc_id == documents.c.doc_id)
+                 .where(match).group_by(*documents.c).order_by(shared.desc()).limit(50))
+        if exclude:
+            query = query.where(documents.c.doc_id != exclude)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def document_by_symbol(self, symbol: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(documents).where(documents.c.symbol == symbol)
+                               .order_by(documents.c.indexed_at.desc())).mappings().first()
+            return dict(row) if row else None
+
+    def document(self, doc_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(documents).where(
+                documents.c.doc_id == doc_id)).mappings().first()
+            return dict(row) if row else None
+
+    # --- status --------------------------------------------------------------
+
+    def status(self) -> list[dict]:
+        """Every original with its state and its stages' states, oldest first."""
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(
+                sa.select(originals).order_by(originals.c.id)).mappings()]
+            stage_rows = conn.execute(sa.select(stages.c.original_id, stages.c.stage,
+                                                stages.c.state)).all()
+        by_original: dict[int, dict[str, str]] = {}
+        for original_id, stage, state in stage_rows:
+            by_original.setdefault(original_id, {})[stage] = state
+        for row in rows:
+            found = by_original.get(row["id"], {})
+            row["stages"] = {stage: found.get(stage, "pending") for stage in STAGES}
+        return rows
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Several worker processes share one file: WAL lets readers and a writer
+    # proceed together, and the busy timeout makes writers wait instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,234 @@
+"""The stage runner: the one place where a stage's input is read and its output written.
+
+The same code runs in both modes. In the embedded mode ``run_document`` calls
+the stages one after another in-process; in the distributed mode each Celery
+task in ``workers.tasks`` calls ``StageRunner.run`` for its own stage and sends
+the returned reference to the next queue. A reference is a small JSON dict of
+ids and keys (``original_id``, ``key``, ``sha256``): artifacts never travel in
+messages, they live in the object store under content-addressed keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+import structlog
+
+from config.settings import STAGES, Settings
+from docpipe.events import ObjectCreated
+from docpipe.ledger import Ledger, Registration
+from docpipe.store import ObjectStore, open_store
+from pipeline import clean as clean_stage
+from pipeline import diff as diff_stage
+from pipeline import extract as extract_stage
+from pipeline import index as index_stage
+from pipeline import segment as segment_stage
+from pipeline.errors import InputTooLarge, PermanentError, TransientError
+from pipeline.model import Cleaned, DiffResult, Document, Extracted
+
+log = structlog.get_logger("docpipe.runner")
+
+Ref = dict  # {"original_id": int, "key": str, "sha256": str | None}
+
+STAGE_MODULES = {"extract": extract_stage, "clean": clean_stage, "segment": segment_stage,
+                 "diff": diff_stage, "index": index_stage}
+
+
+def stage_version(stage: str) -> str:
+    """A stage's version together with its upstream stages' versions.
+
+    An artifact depends on every stage before it, so a new clean version must
+    not reuse a segment artifact made from the old clean output.
+    """
+    upto = STAGES[: STAGES.index(stage) + 1]
+    return ".".join(str(getattr(STAGE_MODULES[s], "VERSION", "0")) for s in upto)
+
+
+def artifact_key(sha256: str, stage: str) -> str:
+    return f"artifacts/{sha256}/{stage}-v{stage_version(stage)}.json"
+
+
+def next_stage(stage: str) -> str | None:
+    i = STAGES.index(stage)
+    return STAGES[i + 1] if i + 1 < len(STAGES) else None
+
+
+@dataclass
+class StageRunner:
+    settings: Settings
+    store: ObjectStore
+    ledger: Ledger
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "StageRunner":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(settings, open_store(settings.store_url, settings.s3_endpoint_url),
+                   Ledger(settings.db_url))
+
+    @cached_property
+    def index(self):
+        from docpipe.search_index import open_index
+        return open_index(self.settings.index_url)
+
+    # --- entry: an upload becomes a run -------------------------------------
+
+    def submit(self, event: ObjectCreated, trigger: str,
+               start: Callable[[Ref], None]) -> Registration:
+        """Record an upload and start its run, once, however often it is announced."""
+        etag, size = event.etag, event.size
+        if not etag:
+            info = self.store.head(event.key)
+            etag, size = info.etag, info.size
+        reg = self.ledger.register(event.bucket, event.key, etag, size, trigger,
+                                   sequencer=event.sequencer)
+        if reg.new:
+            log.info("run.queued", key=event.key, original_id=reg.original_id, trigger=trigger)
+            start({"original_id": reg.original_id, "key": event.key, "sha256": None})
+        else:
+            log.info("event.duplicate", key=event.key, original_id=reg.original_id,
+                     state=reg.state)
+        return reg
+
+    # --- one stage -----------------------------------------------------------
+
+    def run(self, stage: str, ref: Ref, task_id: str | None = None) -> Ref | None:
+        """Run one stage; return the reference for the next stage, or None to stop.
+
+        Permanent failures and unexpected errors quarantine the document (a
+        crash loop helps nobody); transient ones are raised for the caller to
+        retry with backoff.
+        """
+        original_id = ref["original_id"]
+        with structlog.contextvars.bound_contextvars(
+                stage=stage, key=ref["key"], original_id=original_id, task_id=task_id,
+                doc_id=ref.get("sha256")):
+            attempts = self.ledger.stage_started(original_id, stage, task_id)
+            if attempts > self.settings.max_deliveries:
+                self.quarantine(ref, stage, f"the {stage} stage was delivered {attempts} times "
+                                "without finishing (a worker keeps dying on this document)")
+                return None
+            started = time.perf_counter()
+            try:
+                out, artifact = getattr(self, f"_{stage}")(ref)
+            except TransientError as exc:
+                self.ledger.stage_failed(original_id, stage, str(exc))
+                log.warning("stage.transient_error", error=str(exc))
+                raise
+            except PermanentError as exc:
+                self.quarantine(ref, stage, str(exc))
+                return None
+            except Exception as exc:  # a bug or a library's crash on hostile input
+                log.exception("stage.internal_error")
+                self.quarantine(ref, stage, f"internal error in {stage}: "
+                                f"{type(exc).__name__}: {exc}")
+                return None
+            self.ledger.stage_done(original_id, stage, artifact)
+            log.info("stage.done", ms=round((time.perf_counter() - started) * 1000, 1))
+            return out
+
+    def quarantine(self, ref: Ref, stage: str, reason: str) -> None:
+        original_id = ref["original_id"]
+        self.ledger.stage_failed(original_id, stage, reason)
+        self.ledger.mark_quarantined(original_id, f"{stage}: {reason}")
+        record = {"original_id": original_id, "key": ref["key"], "sha256": ref.get("sha256"),
+                  "stage": stage, "reason": reason}
+        try:
+            self.store.put(f"quarantine/{original_id}.json", json.dumps(record).encode())
+        except Exception:  # the ledger already holds the reason; the copy is for people
+            log.exception("quarantine.write_failed")
+        log.warning("document.quarantined", reason=reason)
+
+    # --- artifacts -----------------------------------------------------------
+
+    def _load(self, ref: Ref, stage: str, model):
+        return model.model_validate_json(self.store.get(artifact_key(ref["sha256"], stage)))
+
+    def _save(self, ref: Ref, stage: str, artifact) -> str:
+        key = artifact_key(ref["sha256"], stage)
+        self.store.put(key, artifact.model_dump_json().encode())
+        return key
+
+    # --- the five stages -----------------------------------------------------
+
+    def _extract(self, ref: Ref) -> tuple[Ref | None, str | None]:
+        info = self.store.head(ref["key"])
+        if info.size > self.settings.max_input_bytes:
+            raise InputTooLarge(f"the file has {info.size:,} bytes; the limit is "
+                                f"{self.settings.max_input_bytes:,} (DOCPIPE_MAX_INPUT_BYTES)")
+        data = self.store.get(ref["key"])
+        sha256 = hashlib.sha256(data).hexdigest()
+        ref = {**ref, "sha256": sha256}
+        first = self.ledger.claim_content(ref["original_id"], sha256)
+        if first != ref["original_id"]:
+            self.ledger.mark_duplicate(ref["original_id"], first)
+            log.info("document.duplicate", of=first)
+            return None, None
+        key = artifact_key(sha256, "extract")
+        if not self.store.exists(key):  # content-addressed: a redelivery reuses it
+            options = extract_stage.ExtractOptions(
+                max_bytes=self.settings.max_input_bytes, ocr_dpi=self.settings.ocr_dpi,
+                ocr_language=self.settings.ocr_language)
+            extracted = extract_stage.extract(data, ref["key"].rsplit("/", 1)[-1], options)
+            self._save(ref, "extract", extracted)
+        return ref, key
+
+    def _clean(self, ref: Ref) -> tuple[Ref, str]:
+        cleaned = clean_stage.clean(self._load(ref, "extract", Extracted))
+        return ref, self._save(ref, "clean", cleaned)
+
+    def _segment(self, ref: Ref) -> tuple[Ref, str]:
+        document = segment_stage.segment(self._load(ref, "clean", Cleaned))
+        self.ledger.set_symbol(ref["original_id"], document.symbol)
+        return ref, self._save(ref, "segment", document)
+
+    def _diff(self, ref: Ref) -> tuple[Ref, str]:
+        document = self._load(ref, "segment", Document)
+        keys = diff_stage.lineage_keys(document)
+        candidates = []
+        for row in self.ledger.documents_with_keys(keys, exclude=ref["sha256"]):
+            try:
+                earlier = Document.model_validate_json(self.store.get(row["document_artifact"]))
+            except PermanentError:
+                continue  # its artifact was pruned; it cannot serve as evidence
+            candidates.append((row["doc_id"], earlier))
+        result = diff_stage.diff_against_archive(document, candidates)
+        return ref, self._save(ref, "diff", result)
+
+    def _index(self, ref: Ref) -> tuple[Ref, str]:
+        document = self._load(ref, "segment", Document)
+        diff = self._load(ref, "diff", DiffResult)
+        rows = index_stage.index_rows(ref["sha256"], document, diff)
+        self.index.replace(ref["sha256"], rows)
+        self.ledger.mark_indexed(
+            ref["original_id"], doc_id=ref["sha256"], symbol=document.symbol,
+            session=document.session, kind=document.kind, body=document.body,
+            title=document.title, document_artifact=artifact_key(ref["sha256"], "segment"),
+            diff_artifact=artifact_key(ref["sha256"], "diff"),
+            keys=diff_stage.lineage_keys(document))
+        log.info("document.indexed", symbol=document.symbol, paragraphs=len(rows))
+        return ref, f"index:{ref['sha256']}"
+
+
+def run_document(runner: StageRunner, ref: Ref, retries: int = 3,
+                 on_stage: Callable[[str], None] | None = None) -> Ref | None:
+    """The embedded mode: every stage in-process, in order, with retries for transient errors."""
+    for stage in STAGES:
+        if on_stage:
+            on_stage(stage)
+        for attempt in range(retries + 1):
+            try:
+                ref = runner.run(stage, ref)
+                break
+            except TransientError as exc:
+                if attempt == retries:
+                    runner.quarantine(ref, stage, f"gave up after {retries + 1} tries: {exc}")
+                    return None
+                time.sleep(min(2 ** attempt, 10))
+        if ref is None:
+            return None
+    return ref
