@@ -188,9 +188,9 @@ class StageRunner:
 
     def _diff(self, ref: Ref) -> tuple[Ref, str]:
         document = self._load(ref, "segment", Document)
-        keys = diff_stage.lineage_keys(document)
         candidates = []
-        for row in self.ledger.documents_with_keys(keys, exclude=ref["sha256"]):
+        for row in self.ledger.documents_with_keys(diff_stage.lookup_keys(document),
+                                                   exclude=ref["sha256"]):
             try:
                 earlier = Document.model_validate_json(self.store.get(row["document_artifact"]))
             except PermanentError:
@@ -209,7 +209,7 @@ class StageRunner:
             session=document.session, kind=document.kind, body=document.body,
             title=document.title, document_artifact=artifact_key(ref["sha256"], "segment"),
             diff_artifact=artifact_key(ref["sha256"], "diff"),
-            keys=diff_stage.lineage_keys(document))
+            keys=diff_stage.stored_keys(document))
         log.info("document.indexed", symbol=document.symbol, paragraphs=len(rows))
         return ref, f"index:{ref['sha256']}"
 

@@ -1,0 +1,404 @@
+"""The paragraph search index: one interface, one class per backend.
+
+``open_index(url)`` picks the backend by URL scheme:
+
+* ``sqlite:///path/index.db`` -> ``SQLiteIndex`` (FTS5, WAL, busy timeout: several
+  processes may write and read the same file).
+* ``postgresql://...`` -> ``PostgresIndex`` (tsvector/GIN): not written yet, see there.
+
+Every backend takes the user's query text through ``parse_query`` first, which never
+fails on odd input: only a query with nothing to search raises ``QueryError``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from pipeline.errors import DocpipeError
+from pipeline.index import IndexRow
+
+# Larger queries are cut: nobody types more, and FTS5 cost grows with the terms.
+MAX_QUERY_CHARS = 2000
+MAX_TERMS = 32
+MAX_LIMIT = 500
+HIGHLIGHT = ("<mark>", "</mark>")
+
+
+class QueryError(DocpipeError):
+    """The query has nothing to search for (empty, only punctuation, only exclusions)."""
+
+    exit_code = 2
+
+
+class Hit(BaseModel):
+    doc_id: str
+    symbol: str | None
+    paragraph: str  # P3 / O7 / F1
+    type: str
+    snippet: str  # matched words wrapped in HIGHLIGHT
+    score: float  # higher is better (negated bm25 for SQLite)
+    session: int | None
+    phrase: str | None = None
+    change: str | None = None
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    def replace(self, doc_id: str, rows: Iterable[IndexRow | dict]) -> int: ...
+    def delete(self, doc_id: str) -> int: ...
+    def search(self, query: str, *, limit: int = 20, session: int | None = None,
+               type: str | None = None, phrase: str | None = None, change: str | None = None,
+               symbol_prefix: str | None = None, body: str | None = None) -> list[Hit]: ...
+    def count(self) -> int: ...
+    def close(self) -> None: ...
+
+
+def open_index(url: str, **options) -> SearchIndex:
+    if url.startswith("sqlite://"):
+        return SQLiteIndex(_sqlite_path(url), **options)
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        return PostgresIndex(url, **options)
+    raise ValueError(f"unsupported index URL {url!r}: use sqlite:///path or postgresql://...")
+
+
+def _sqlite_path(url: str) -> str:
+    rest = url[len("sqlite://"):]
+    if rest in ("", "/", "/:memory:"):
+        return ":memory:"
+    if not rest.startswith("/"):
+        raise ValueError(f"index URL {url!r}: expected sqlite:///relative or sqlite:////absolute")
+    return rest[1:]  # SQLAlchemy's convention: sqlite:////abs/path, sqlite:///rel/path
+
+
+# --- query parsing (backend-neutral) -------------------------------------------
+
+@dataclass
+class Term:
+    text: str  # the words, as the user typed them
+    phrase: bool = False  # quoted: words must be adjacent
+    prefix: bool = False  # word* : any word starting so
+
+
+@dataclass
+class ParsedQuery:
+    """Groups joined by OR; in a group all ``include`` terms and none of ``exclude``."""
+
+    groups: list[tuple[list[Term], list[Term]]] = field(default_factory=list)
+    truncated: bool = False
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LEXEME = re.compile(r'"([^"]*)"?|(\S+)')
+_HAS_WORD = re.compile(r"\w")
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """User text -> terms and operators, dropping whatever cannot be searched.
+
+    Words, "quoted phrases" (an unclosed quote runs to the end), AND / OR / NOT in
+    capitals, a leading ``-`` for NOT, ``word*`` for a prefix. Stray operators,
+    brackets and punctuation are ignored rather than refused.
+    """
+    if not isinstance(query, str):
+        raise QueryError("the query must be text")
+    truncated = len(query) > MAX_QUERY_CHARS
+    text = _CONTROL.sub(" ", query[:MAX_QUERY_CHARS])
+    parsed = ParsedQuery(truncated=truncated)
+    include: list[Term] = []
+    exclude: list[Term] = []
+    negate = excluded_any = False
+    nterms = 0
+    for m in _LEXEME.finditer(text):
+        quoted, word = m.group(1), m.group(2)
+        if word in _OPERATORS:
+            if word == "OR":
+                _close_group(parsed, include, exclude)
+                include, exclude = [], []
+                negate = False
+            elif word == "NOT":
+                negate = True
+            continue
+        term = _term(quoted, word)
+        if term is None:
+            continue
+        if word and word.startswith("-") and len(word) > 1 and term.text[0] != "-":
+            negate = True
+        nterms += 1
+        if nterms > MAX_TERMS:
+            parsed.truncated = True
+            break
+        (exclude if negate else include).append(term)
+        excluded_any = excluded_any or negate
+        negate = False
+    _close_group(parsed, include, exclude)
+    if not parsed.groups:
+        if excluded_any:
+            raise QueryError("the query only excludes words: add a word to search for")
+        raise QueryError("the query is empty: type words to search for")
+    return parsed
+
+
+def _term(quoted: str | None, word: str | None) -> Term | None:
+    if quoted is not None:
+        words = quoted.strip()
+        return Term(words, phrase=True) if _HAS_WORD.search(words) else None
+    prefix = word.endswith("*")
+    # Brackets, stray quotes and leading/trailing punctuation are not part of a word,
+    # but inner ones are (56/203, A/RES/56/203, Secretary-General).
+    core = word.strip("()[]{}\"'*,;:!?.-+^~")
+    if not _HAS_WORD.search(core):
+        return None
+    return Term(core, prefix=prefix)
+
+
+def _close_group(parsed: ParsedQuery, include: list[Term], exclude: list[Term]) -> None:
+    if include:  # a group with only exclusions cannot be searched: drop it
+        parsed.groups.append((include, exclude))
+
+
+# --- SQLite FTS5 -----------------------------------------------------------------
+
+_SYMBOL_RES = re.compile(r"^A/RES/(.+)$", re.I)
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_term(term: Term) -> str:
+    """A term as an FTS5 string: always quoted, so no character can be an operator."""
+    expr = _fts_string(term.text)
+    if term.prefix and not term.phrase:
+        expr += "*"
+    # "A/RES/56/203" is printed "resolution 56/203" in the text: accept either.
+    m = _SYMBOL_RES.match(term.text)
+    if m and not term.prefix:
+        expr = f"({expr} OR {_fts_string(m.group(1))})"
+    return expr
+
+
+def to_fts5(parsed: ParsedQuery) -> str:
+    groups = []
+    for include, exclude in parsed.groups:
+        expr = "(" + " AND ".join(_fts_term(t) for t in include) + ")"
+        if exclude:
+            expr += " NOT (" + " OR ".join(_fts_term(t) for t in exclude) + ")"
+        groups.append("(" + expr + ")")
+    return " OR ".join(groups)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS paragraphs (
+    rowid INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    paragraph TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    number TEXT,
+    phrase TEXT,
+    phrase_key TEXT,
+    display_text TEXT NOT NULL,
+    symbol TEXT,
+    session INTEGER,
+    body TEXT,
+    kind TEXT,
+    agenda_item TEXT,
+    title TEXT,
+    cites TEXT NOT NULL DEFAULT '[]',
+    change TEXT,
+    UNIQUE (doc_id, paragraph)
+);
+CREATE INDEX IF NOT EXISTS paragraphs_session ON paragraphs(session);
+CREATE INDEX IF NOT EXISTS paragraphs_symbol ON paragraphs(symbol);
+CREATE INDEX IF NOT EXISTS paragraphs_phrase ON paragraphs(phrase_key);
+-- Standalone FTS table sharing rowids with paragraphs: text for search, refs for symbols.
+CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
+    text, refs, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+SCHEMA_VERSION = 1
+
+
+class SQLiteIndex:
+    """FTS5 index in one SQLite file; safe across threads (one lock) and processes (WAL)."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30000) -> None:
+        self.path = str(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid: int | None = None
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._ensure_schema()
+
+    # connection handling: one per process (a forked worker must not reuse its parent's)
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            if self.path != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn, self._pid = conn, os.getpid()
+        return self._conn
+
+    class _Tx:
+        def __init__(self, index: "SQLiteIndex") -> None:
+            self.index = index
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.index._lock.acquire()
+            self.conn = self.index._connection()
+            # IMMEDIATE takes the write lock now, so two writers wait (busy timeout)
+            # instead of deadlocking on a read-to-write upgrade.
+            self.conn.execute("BEGIN IMMEDIATE")
+            return self.conn
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            try:
+                self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            finally:
+                self.index._lock.release()
+
+    def _write(self) -> "SQLiteIndex._Tx":
+        return SQLiteIndex._Tx(self)
+
+    def _ensure_schema(self) -> None:
+        with self._write() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(f"index {self.path} has schema {version}, newer than this code")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # --- writes ---
+    def replace(self, doc_id: str, rows: Iterable[IndexRow | dict]) -> int:
+        """Make the document's rows exactly ``rows``, in one transaction (idempotent)."""
+        rows = [r if isinstance(r, IndexRow) else IndexRow.model_validate(r) for r in rows]
+        if any(r.doc_id != doc_id for r in rows):
+            raise ValueError(f"rows for another document given to replace({doc_id!r})")
+        with self._write() as conn:
+            self._delete(conn, doc_id)
+            for r in rows:
+                cur = conn.execute(
+                    "INSERT INTO paragraphs (doc_id, paragraph, position, type, number, phrase,"
+                    " phrase_key, display_text, symbol, session, body, kind, agenda_item, title,"
+                    " cites, change) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (r.doc_id, r.paragraph, r.position, r.type, r.number, r.phrase,
+                     r.phrase.lower() if r.phrase else None, r.display_text, r.symbol, r.session,
+                     r.body, r.kind, r.agenda_item, r.title, json.dumps(r.cites), r.change))
+                refs = " ".join(r.refs + ([r.symbol] if r.symbol else []))
+                conn.execute("INSERT INTO paragraphs_fts (rowid, text, refs) VALUES (?,?,?)",
+                             (cur.lastrowid, r.text, refs))
+        return len(rows)
+
+    @staticmethod
+    def _delete(conn: sqlite3.Connection, doc_id: str) -> int:
+        conn.execute("DELETE FROM paragraphs_fts WHERE rowid IN "
+                     "(SELECT rowid FROM paragraphs WHERE doc_id = ?)", (doc_id,))
+        return conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,)).rowcount
+
+    def delete(self, doc_id: str) -> int:
+        with self._write() as conn:
+            return self._delete(conn, doc_id)
+
+    # --- reads ---
+    def count(self, doc_id: str | None = None) -> int:
+        with self._lock:
+            conn = self._connection()
+            if doc_id is None:
+                return conn.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM paragraphs WHERE doc_id = ?",
+                                (doc_id,)).fetchone()[0]
+
+    def search(self, query: str, *, limit: int = 20, session: int | None = None,
+               type: str | None = None, phrase: str | None = None, change: str | None = None,
+               symbol_prefix: str | None = None, body: str | None = None) -> list[Hit]:
+        match = to_fts5(parse_query(query))
+        where, params = ["paragraphs_fts MATCH ?"], [match]
+        if session is not None:
+            where.append("p.session = ?")
+            params.append(int(session))
+        if type:
+            where.append("p.type = ?")
+            params.append(type)
+        if phrase:
+            where.append("p.phrase_key = ?")
+            params.append(" ".join(phrase.lower().split()))
+        if change:
+            where.append("p.change = ?")
+            params.append(change)
+        if symbol_prefix:
+            where.append("p.symbol LIKE ? ESCAPE '\\'")
+            params.append(_like_prefix(symbol_prefix))
+        if body:
+            where.append("p.body = ? COLLATE NOCASE")
+            params.append(body)
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        open_mark, close_mark = HIGHLIGHT
+        sql = (
+            "SELECT p.doc_id, p.symbol, p.paragraph, p.type, p.session, p.phrase, p.change,"
+            f" snippet(paragraphs_fts, 0, ?, ?, '…', 24) AS snip,"
+            " bm25(paragraphs_fts, 1.0, 0.5) AS rank"
+            " FROM paragraphs_fts JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
+            f" WHERE {' AND '.join(where)} ORDER BY rank, p.doc_id, p.position LIMIT ?")
+        with self._lock:
+            try:
+                rows = self._connection().execute(sql, [open_mark, close_mark, *params, limit]).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+                    # parse_query should make this impossible; if not, say so clearly.
+                    raise QueryError(f"the query could not be searched: {exc}") from None
+                raise
+        return [Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
+                    phrase=r[5], change=r[6], snippet=r[7], score=round(-r[8], 6)) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> "SQLiteIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+# --- PostgreSQL (to come) --------------------------------------------------------
+
+class PostgresIndex:
+    """PostgreSQL backend, to be written: same interface as ``SQLiteIndex``.
+
+    Plan: a ``paragraphs`` table with the same columns plus ``tsv tsvector`` generated
+    from ``text`` (``to_tsvector('simple', ...)`` with a weight-B ``refs``), a GIN index
+    on ``tsv`` and btree indexes on the filter columns; ``replace`` as DELETE + INSERT in
+    one transaction; ``search`` turning ``parse_query``'s groups into a ``tsquery``
+    (``phraseto_tsquery`` for phrases, ``:*`` for prefixes, ``!`` for NOT), ranking with
+    ``ts_rank_cd`` and calling ``ts_headline`` on the top ``limit`` rows only (it
+    re-parses documents; see field notes).
+    """
+
+    def __init__(self, url: str, **options) -> None:
+        raise NotImplementedError("the PostgreSQL search index is not written yet: "
+                                  "use sqlite:///path for DOCPIPE_INDEX_URL")

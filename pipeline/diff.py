@@ -1,0 +1,586 @@
+"""Compare a document with its predecessor, and find that predecessor.
+
+Two pure jobs live here:
+
+* ``align`` / ``diff``: paragraph links between two versions (``P<k>``/``O<k>`` ids,
+  statuses unchanged/modified/moved/added/deleted, splits and merges as several links
+  sharing one side) with word-level changes inside changed pairs.
+* ``rank_predecessors`` / ``lineage_keys``: which already-ingested document is the
+  earlier version of a new one (same draft series, the resolution it recalls, its
+  title), confirmed by text similarity so that a look-alike title cannot win alone.
+
+Similarity is measured on *normalised* paragraph text, so that footnote renumbering,
+paragraph renumbering, whitespace and case never count as a change.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from diff_match_patch import diff_match_patch
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from pipeline.model import DIFF_GOLD_FORMAT, DiffResult, Document, Link, WordChange
+
+VERSION = "1"
+
+# --- thresholds ----------------------------------------------------------------
+#
+# Paragraph similarity is the mean of a character-level and a word-level Indel ratio.
+# Measured on the seed document (A/C.2/58/L.37, 20 paragraphs, 190 unrelated pairs):
+# character ratio of *unrelated* paragraphs has median 0.43 and max 0.61 (English
+# shares letters), word ratio median 0.19 and max 0.46 (shared formula words such as
+# "the Secretary-General to"). The word ratio separates topics; the character ratio
+# survives OCR noise (a wrong letter breaks a whole word but only one character).
+# Heavy OCR noise (1 wrong char in 20) still scores about (0.95 + 0.67) / 2 = 0.81.
+
+# A pair kept in order must score at least this: above the unrelated max of the
+# combined score on the seed (~0.53) yet low enough for a rewritten paragraph.
+KEEP_THRESHOLD = 0.55
+# A pair found out of order ("moved") needs more evidence, since it breaks the order.
+MOVE_THRESHOLD = 0.62
+# Split / merge: share of the *smaller* paragraph's words found in order in the larger.
+CONTAIN_THRESHOLD = 0.8
+# ... and the smaller must be a real paragraph, not a four-word formula.
+CONTAIN_MIN_WORDS = 6
+
+# Lineage evidence adds up as log-odds (weights in ``_score``), then a logistic gives the
+# confidence. Text similarity (0..1) weighs TEXT_WEIGHT; with BIAS, identical text alone
+# gives 0.77, text 0.7 alone 0.45 (not enough), same title + text 0.5 gives 0.55, and a
+# draft series link (+3) is accepted whatever the text.
+TEXT_WEIGHT = 4.0
+BIAS = -2.8
+# Lineage: below this confidence the best candidate is not taken as predecessor.
+PREDECESSOR_THRESHOLD = 0.5
+# Text similarity under this cannot be a version of the same text, whatever the title
+# says; only series/report-line evidence (a symbol, not words) may override it.
+TEXT_FLOOR = 0.3
+
+
+# --- normalisation -------------------------------------------------------------
+
+_MARKER = re.compile(r"\[\^[^\]]*\]")
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[ivxlc]{1,6})\s*[.)]\s+", re.I)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
+                         "\u00a0": " ", "\u00ad": ""})
+_WORD = re.compile(r"\w+(?:[/.\-']\w+)*")
+
+
+def strip_markers(text: str) -> str:
+    """Text without footnote markers, whitespace collapsed (case kept, for display)."""
+    return " ".join(_MARKER.sub("", text).translate(_QUOTES).split())
+
+
+def normalise(text: str) -> str:
+    """Comparison key: no markers, no leading paragraph number, one space, lower case."""
+    text = _LEADING_NUMBER.sub("", strip_markers(text))
+    return text.lower()
+
+
+# Characters OCR confuses in print of this quality (field notes: Tesseract on GA
+# documents). Two texts equal once these are folded differ by OCR noise, not by an
+# edit. Words made only of digits are left alone: "2004" -> "2006" is a real change.
+_OCR_FOLD = str.maketrans({"1": "l", "i": "l", "|": "l", "!": "l", "0": "o", "5": "s", "c": "e"})
+_DIGITS_ONLY = re.compile(r"^[\d/.,\-]+$")
+
+
+def ocr_key(key: str) -> str:
+    """``normalise``d text with OCR-confusable characters folded (numbers kept as they are)."""
+    return " ".join(token if _DIGITS_ONLY.match(token) else token.replace("rn", "m").translate(_OCR_FOLD)
+                    for token in key.split())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+class _Vocabulary:
+    """Maps words to single characters, so that C++ string scorers work on words."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, str] = {}
+
+    def encode(self, tokens: Iterable[str]) -> str:
+        out = []
+        for token in tokens:
+            code = self._codes.get(token)
+            if code is None:
+                # Plane 15/16 private use area: ~130k codes, never in real text.
+                code = chr(0xF0000 + len(self._codes))
+                self._codes[token] = code
+            out.append(code)
+        return "".join(out)
+
+
+@dataclass
+class _Para:
+    pid: str  # P3 / O7
+    index: int  # 0-based position within its section
+    text: str
+    key: str  # normalise(text)
+    okey: str  # ocr_key(key)
+    wkey: str  # words encoded as characters
+    nwords: int
+
+
+def _section(doc: Document, section: str, vocab: _Vocabulary) -> list[_Para]:
+    paras = doc.preamble if section == "P" else doc.operative
+    out = []
+    for i, p in enumerate(paras):
+        key = normalise(p.text)
+        toks = _WORD.findall(key)
+        out.append(_Para(f"{section}{i + 1}", i, p.text, key, ocr_key(key), vocab.encode(toks),
+                         len(toks)))
+    return out
+
+
+def similarity(a: _Para, b: _Para) -> float:
+    if a.key == b.key:
+        return 1.0
+    char = fuzz.ratio(a.key, b.key) / 100.0
+    word = fuzz.ratio(a.wkey, b.wkey) / 100.0
+    return (char + word) / 2.0
+
+
+def _same_text(a: _Para, b: _Para) -> bool:
+    """Equal after normalisation, or differing only by OCR confusions."""
+    return a.key == b.key or a.okey == b.okey
+
+
+def containment(small: _Para, large: _Para) -> float:
+    """Share of ``small``'s words found, in order, inside ``large`` (LCS / len(small))."""
+    if not small.nwords:
+        return 0.0
+    dist = Indel.distance(small.wkey, large.wkey)
+    lcs = (len(small.wkey) + len(large.wkey) - dist) / 2
+    return lcs / len(small.wkey)
+
+
+# --- alignment -----------------------------------------------------------------
+
+def _monotone_pairs(sim: list[list[float]]) -> list[tuple[int, int]]:
+    """Order-preserving pairs maximising the summed margin above KEEP_THRESHOLD.
+
+    A weighted LCS: only pairs above the threshold may be taken, each worth
+    ``sim - KEEP_THRESHOLD`` (plus a tiny bonus so that a pair beats a gap), so that
+    one strong pair beats two weak ones.
+    """
+    n = len(sim)
+    m = len(sim[0]) if n else 0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    take = [[False] * m for _ in range(n)]
+    for i in range(n - 1, -1, -1):
+        row, below, simrow, takerow = best[i], best[i + 1], sim[i], take[i]
+        for j in range(m - 1, -1, -1):
+            value = below[j] if below[j] >= row[j + 1] else row[j + 1]
+            s = simrow[j]
+            if s >= KEEP_THRESHOLD:
+                paired = below[j + 1] + (s - KEEP_THRESHOLD) + 1e-6
+                if paired > value:
+                    value = paired
+                    takerow[j] = True
+            row[j] = value
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if take[i][j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _greedy_assignment(sim, olds: list[int], news: list[int], threshold: float):
+    """Best-first one-to-one assignment among leftovers (a few paragraphs: greedy is exact enough)."""
+    cands = sorted(((sim[i][j], i, j) for i in olds for j in news if sim[i][j] >= threshold),
+                   reverse=True)
+    used_o, used_n, pairs = set(), set(), []
+    for s, i, j in cands:
+        if i not in used_o and j not in used_n:
+            used_o.add(i)
+            used_n.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def _word_changes(old_text: str, new_text: str) -> list[WordChange]:
+    """Word-level diff: words mapped to characters, diffed, then semantic cleanup."""
+    token = re.compile(r"\w+|[^\w\s]|\s+")
+    a, b = token.findall(strip_markers(old_text)), token.findall(strip_markers(new_text))
+    table: dict[str, str] = {}
+    back: list[str] = []
+
+    def enc(tokens):
+        out = []
+        for t in tokens:
+            if t not in table:
+                table[t] = chr(0xF0000 + len(back))
+                back.append(t)
+            out.append(table[t])
+        return "".join(out)
+
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 1.0
+    diffs = dmp.diff_main(enc(a), enc(b), False)
+    dmp.diff_cleanupSemantic(diffs)
+    ops = {0: "equal", 1: "insert", -1: "delete"}
+    out: list[WordChange] = []
+    for op, chars in diffs:
+        text = "".join(back[ord(c) - 0xF0000] for c in chars)
+        if out and out[-1].op == ops[op]:
+            out[-1] = WordChange(op=ops[op], text=out[-1].text + text)
+        elif text:
+            out.append(WordChange(op=ops[op], text=text))
+    return out
+
+
+def _align_section(old: list[_Para], new: list[_Para]) -> list[tuple[int | None, int | None, str, float | None]]:
+    """(old index, new index, status, similarity) for one section."""
+    sim = [[similarity(o, n) for n in new] for o in old]
+    links: list[tuple[int | None, int | None, str, float | None]] = []
+
+    kept = _monotone_pairs(sim) if old and new else []
+    for i, j in kept:
+        links.append((i, j, "unchanged" if _same_text(old[i], new[j]) else "modified", sim[i][j]))
+    used_o = {i for i, _ in kept}
+    used_n = {j for _, j in kept}
+
+    # Leftovers on both sides that still match well are moves (changed or not).
+    moved = _greedy_assignment(sim, [i for i in range(len(old)) if i not in used_o],
+                               [j for j in range(len(new)) if j not in used_n], MOVE_THRESHOLD)
+    for i, j in moved:
+        links.append((i, j, "moved", sim[i][j]))
+        used_o.add(i)
+        used_n.add(j)
+
+    # Splits and merges: a leftover paragraph whose words sit inside a larger one on the
+    # other side is a piece of it. Its partner may already be linked (then they share it).
+    for i in [i for i in range(len(old)) if i not in used_o]:
+        j = _container(old[i], new)
+        if j is not None:
+            links.append((i, j, "modified", sim[i][j]))
+            used_o.add(i)
+            used_n.add(j)  # the container may have had no pair of its own
+    for j in [j for j in range(len(new)) if j not in used_n]:
+        i = _container(new[j], old)
+        if i is not None:
+            links.append((i, j, "modified", sim[i][j]))
+            used_n.add(j)
+            used_o.add(i)
+
+    links += [(i, None, "deleted", None) for i in range(len(old)) if i not in used_o]
+    links += [(None, j, "added", None) for j in range(len(new)) if j not in used_n]
+    return links
+
+
+def _container(piece: _Para, others: list[_Para]) -> int | None:
+    if piece.nwords < CONTAIN_MIN_WORDS:
+        return None
+    best, best_score = None, CONTAIN_THRESHOLD
+    for k, other in enumerate(others):
+        # The container must be clearly larger, else it would have matched as a pair.
+        if other.nwords < piece.nwords * 1.25:
+            continue
+        score = containment(piece, other)
+        if score >= best_score:
+            best, best_score = k, score
+    return best
+
+
+def _order_key(link: tuple, old_to_new: dict[int, int]) -> tuple:
+    i, j, *_ = link
+    if j is not None:
+        return (j, 0, i if i is not None else -1)
+    # A deleted paragraph goes after the new position of its nearest kept old neighbour.
+    prev = max((old_to_new[k] for k in old_to_new if k < i), default=-1)
+    return (prev, 1, i)
+
+
+def align(old: Document, new: Document) -> list[Link]:
+    """Paragraph links from ``old`` to ``new``: preamble with preamble, operative with operative."""
+    vocab = _Vocabulary()
+    out: list[Link] = []
+    for section in ("P", "O"):
+        olds, news = _section(old, section, vocab), _section(new, section, vocab)
+        raw = _align_section(olds, news)
+        old_to_new = {i: j for i, j, *_ in raw if i is not None and j is not None}
+        for i, j, status, sim in sorted(raw, key=lambda l: _order_key(l, old_to_new)):
+            o = olds[i] if i is not None else None
+            n = news[j] if j is not None else None
+            wc = _word_changes(o.text, n.text) if o and n and status in ("modified", "moved") else []
+            out.append(Link(old=o.pid if o else None, new=n.pid if n else None, status=status,
+                            similarity=round(sim, 4) if sim is not None else None, words=wc))
+    return out
+
+
+def diff(old: Document | None, new: Document, *, predecessor_symbol: str | None = None,
+         predecessor_id: str | None = None, confidence: float | None = None,
+         candidates: list | None = None) -> DiffResult:
+    """``new`` against its predecessor ``old``; no predecessor gives no links.
+
+    ``candidates`` are the other predecessors weighed (``Candidate`` or dicts), kept for audit.
+    """
+    cands = [c.model_dump() if isinstance(c, BaseModel) else dict(c) for c in candidates or []]
+    if old is None:
+        return DiffResult(candidates=cands)
+    return DiffResult(predecessor=predecessor_symbol or old.symbol, predecessor_id=predecessor_id,
+                      predecessor_confidence=confidence, candidates=cands, links=align(old, new))
+
+
+def links_to_gold(result: DiffResult | list[Link], old: str | None = None,
+                  new: str | None = None) -> dict:
+    """The ``docpipe-diff-gold/1`` view of a diff (``old``/``new``: stems or symbols)."""
+    links = result.links if isinstance(result, DiffResult) else result
+    if old is None and isinstance(result, DiffResult):
+        old = result.predecessor
+    return {"format": DIFF_GOLD_FORMAT, "old": old, "new": new,
+            "links": [link.as_gold() for link in links]}
+
+
+# --- lineage -------------------------------------------------------------------
+
+class Candidate(BaseModel):
+    """An earlier document weighed as the predecessor of a new one."""
+
+    doc_id: str
+    symbol: str | None = None
+    confidence: float  # in [0, 1]
+    text_similarity: float  # share of the new text found in the candidate
+    accepted: bool = False  # best candidate and above PREDECESSOR_THRESHOLD
+    reasons: list[str] = Field(default_factory=list)
+
+
+_REV = re.compile(r"/(Rev|Corr)\.(\d+)$", re.I)
+_RES_NUMBER = re.compile(r"(?<![\w/.-])(S-\d{1,2}|ES-\d{1,2}|\d{1,3})/(\d{1,4})(?![\w/])")
+_COMMITTEES = {"first": "A/C.1/", "second": "A/C.2/", "third": "A/C.3/", "fourth": "A/C.4/",
+               "fifth": "A/C.5/", "sixth": "A/C.6/", "special political": "A/SPC/"}
+_SYMBOL_IN_TEXT = re.compile(r"\b[A-Z]/(?:[A-Z0-9.\-]+/)*[A-Z0-9.\-]+\b")
+
+
+def normalise_symbol(symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    return re.sub(r"\s+", "", symbol).upper().replace("/REV.", "/Rev.").replace("/CORR.", "/Corr.") \
+        .replace("/ADD.", "/Add.")
+
+
+def series_of(symbol: str | None) -> tuple[str | None, int]:
+    """(base symbol, revision): ``A/C.2/58/L.37/Rev.1`` -> (``A/C.2/58/L.37``, 1)."""
+    symbol = normalise_symbol(symbol)
+    if not symbol:
+        return None, 0
+    rev = 0
+    while True:
+        m = _REV.search(symbol)
+        if not m:
+            break
+        if m.group(1).lower() == "rev":
+            rev = max(rev, int(m.group(2)))
+        symbol = symbol[:m.start()]
+    return symbol, rev
+
+
+def title_key(title: str | None) -> str | None:
+    """Title for exact lookup: lower case, words only, no draft/revised prefix."""
+    if not title:
+        return None
+    text = strip_markers(title).lower()
+    text = re.sub(r"^(revised\s+)?draft\s+resolution\s*", "", text)
+    key = " ".join(re.findall(r"\w+", text))
+    return key or None
+
+
+def recalled_resolutions(doc: Document) -> list[str]:
+    """Resolutions named in the opening "Recalling/Reaffirming ... resolution(s)" paragraphs."""
+    out: list[str] = []
+    for p in doc.preamble:
+        text = strip_markers(p.text)
+        if not re.match(r"(Recalling|Reaffirming|Bearing in mind|Taking note)", text):
+            continue
+        if not re.search(r"\bresolutions?\b", text, re.I):
+            continue
+        # Council/other decisions carry a year (1995/313): the 1-3 digit session rule skips them.
+        for session, number in _RES_NUMBER.findall(text):
+            sym = f"A/RES/{session}/{number}"
+            if sym not in out:
+                out.append(sym)
+    return out
+
+
+def _report_symbols(doc: Document) -> list[str]:
+    return [normalise_symbol(s) for s in _SYMBOL_IN_TEXT.findall(doc.report_line or "")]
+
+
+def _report_committee(doc: Document) -> str | None:
+    m = re.search(r"report of the (\w+(?: political)?) Committee", doc.report_line or "", re.I)
+    return _COMMITTEES.get(m.group(1).lower()) if m else None
+
+
+def lineage_keys(doc: Document) -> dict:
+    """Keys a store indexes each document under, and looks candidates up with.
+
+    Index every ingested document under ``symbol``, ``series``, ``title_key`` and
+    ``(session, agenda_item)``. For a new document, fetch the documents whose
+    ``symbol`` is in ``cites`` or ``report_symbols``, whose ``series`` equals its
+    ``series``, whose ``title_key`` equals its ``title_key``, or (same session) whose
+    agenda item equals its ``agenda_item`` and, for a committee draft, ``committee_prefix``.
+    Each is an equality lookup on an index, so cost follows the matches, not the archive.
+    """
+    series, rev = series_of(doc.symbol)
+    cites = [normalise_symbol(c) for c in doc.cites]
+    for sym in recalled_resolutions(doc):
+        if sym not in cites:
+            cites.append(sym)
+    return {
+        "symbol": normalise_symbol(doc.symbol),
+        "series": series,
+        "revision": rev,
+        "title_key": title_key(doc.title),
+        "agenda_item": (doc.agenda_item or "").strip() or None,
+        "session": doc.session,
+        "cites": cites,
+        "report_symbols": _report_symbols(doc),
+        "committee_prefix": _report_committee(doc),
+    }
+
+
+def text_similarity(new: Document, old: Document) -> float:
+    """Share of the new document's words in paragraphs that have a counterpart in ``old``.
+
+    A kept or moved paragraph counts with its similarity; added ones count zero. Weighted
+    by length, so that a few shared formula paragraphs do not make two texts alike.
+    """
+    vocab = _Vocabulary()
+    total = matched = 0.0
+    for section in ("P", "O"):
+        olds, news = _section(old, section, vocab), _section(new, section, vocab)
+        for n in news:
+            total += n.nwords
+            best = max((similarity(o, n) for o in olds), default=0.0)
+            if best >= KEEP_THRESHOLD:
+                matched += n.nwords * best
+    return matched / total if total else 0.0
+
+
+def _score(new: Document, keys: dict, doc_id: str, cand: Document,
+           latest_cited_session: int | None) -> Candidate:
+    ckeys = lineage_keys(cand)
+    evidence: list[tuple[float, str]] = []
+    strong = False  # evidence by symbol that survives a low text similarity
+    if keys["series"] and ckeys["series"] == keys["series"] and ckeys["revision"] < keys["revision"]:
+        evidence.append((3.0, f"same draft series {keys['series']}, earlier revision"))
+        strong = True
+    if ckeys["symbol"] and ckeys["symbol"] in keys["report_symbols"]:
+        evidence.append((3.0, f"named in the report line: {ckeys['symbol']}"))
+        strong = True
+    if ckeys["symbol"] and ckeys["symbol"] in keys["cites"]:
+        recalled = ckeys["symbol"] in recalled_resolutions(new)
+        weight = 1.0 if recalled else 0.5
+        if cand.session is not None and cand.session == latest_cited_session:
+            weight += 0.5  # the latest resolution recalled is usually the one being updated
+        evidence.append((weight, "recalled in the preamble" if recalled else "cited"))
+    if (keys["committee_prefix"] and ckeys["symbol"] and cand.session == new.session
+            and ckeys["symbol"].startswith(keys["committee_prefix"])):
+        evidence.append((0.8, f"draft of the reporting committee, session {new.session}"))
+    if new.session is not None and cand.session == new.session:
+        # Versions within one session (draft, revision, adopted text) succeed each other
+        # directly; a resolution of an earlier session is at most the previous round.
+        evidence.append((0.5, "same session"))
+    if keys["title_key"] and ckeys["title_key"]:
+        if keys["title_key"] == ckeys["title_key"]:
+            evidence.append((1.0, "same title"))
+        elif fuzz.token_sort_ratio(keys["title_key"], ckeys["title_key"]) >= 90:
+            evidence.append((0.6, "similar title"))
+    if (keys["agenda_item"] and keys["agenda_item"] == ckeys["agenda_item"]
+            and cand.session == new.session):
+        evidence.append((0.4, f"same agenda item {keys['agenda_item']} in the same session"))
+
+    text = text_similarity(new, cand)
+    log_odds = sum(w for w, _ in evidence) + TEXT_WEIGHT * text + BIAS
+    confidence = 1.0 / (1.0 + math.exp(-log_odds))
+    reasons = [f"{r} (+{w:g})" for w, r in evidence] + [f"text similarity {text:.2f}"]
+    if text < TEXT_FLOOR and not strong:
+        # Titles and agenda items are shared by unrelated texts; the words must agree.
+        confidence *= text / TEXT_FLOOR
+        reasons.append(f"text similarity below {TEXT_FLOOR}: confidence reduced")
+    return Candidate(doc_id=doc_id, symbol=cand.symbol, confidence=round(min(confidence, 1.0), 4),
+                     text_similarity=round(text, 4), reasons=reasons)
+
+
+def _cannot_precede(new: Document, keys: dict, cand: Document) -> bool:
+    """A later session, a later revision of the same draft, or the same symbol cannot precede.
+
+    The same symbol under another id is another file of the same document (a scan and
+    a text layer), not an earlier version.
+    """
+    if new.session is not None and cand.session is not None and cand.session > new.session:
+        return True
+    symbol = normalise_symbol(cand.symbol)
+    if symbol and symbol == keys["symbol"]:
+        return True
+    series, rev = series_of(symbol)
+    return series is not None and series == keys["series"] and rev > keys["revision"]
+
+
+def rank_predecessors(new: Document, candidates: list[tuple[str, Document]]) -> list[Candidate]:
+    """Candidates (doc_id, Document) sorted best first; the first is ``accepted`` if good enough."""
+    keys = lineage_keys(new)
+    cited_sessions = [c.session for _, c in candidates
+                      if c.session is not None and normalise_symbol(c.symbol) in keys["cites"]]
+    latest = max(cited_sessions, default=None)
+    scored = []
+    for doc_id, cand in candidates:
+        if _cannot_precede(new, keys, cand):
+            continue
+        scored.append(_score(new, keys, doc_id, cand, latest))
+    # Ties (e.g. equal confidence capped at 1) go to the later session, then the later revision.
+    sessions = {doc_id: (cand.session or 0, series_of(cand.symbol)[1]) for doc_id, cand in candidates}
+    scored.sort(key=lambda c: (c.confidence, c.text_similarity, *sessions[c.doc_id]), reverse=True)
+    if scored and scored[0].confidence >= PREDECESSOR_THRESHOLD:
+        scored[0].accepted = True
+    return scored
+
+
+def choose_predecessor(new: Document, candidates: list[tuple[str, Document]]):
+    """(doc_id, Document, ranking) of the accepted predecessor, or (None, None, ranking)."""
+    ranking = rank_predecessors(new, candidates)
+    if ranking and ranking[0].accepted:
+        by_id = dict(candidates)
+        return ranking[0].doc_id, by_id[ranking[0].doc_id], ranking
+    return None, None, ranking
+
+
+def stored_keys(doc: Document) -> list[tuple[str, str]]:
+    """(name, value) pairs an archive files a document under, from ``lineage_keys``."""
+    keys = lineage_keys(doc)
+    pairs = [(name, keys[name]) for name in ("symbol", "series", "title_key") if keys[name]]
+    if keys["agenda_item"] and keys["session"]:
+        pairs.append(("agenda", f"{keys['session']}:{keys['agenda_item']}"))
+    return pairs
+
+
+def lookup_keys(doc: Document) -> list[tuple[str, str]]:
+    """(name, value) pairs to fetch a new document's possible predecessors with:
+    the documents it cites or reports on, its own series, its title, its agenda item."""
+    keys = lineage_keys(doc)
+    pairs = [("symbol", s) for s in [*keys["cites"], *keys["report_symbols"]] if s]
+    pairs += [(name, keys[name]) for name in ("series", "title_key") if keys[name]]
+    if keys["agenda_item"] and keys["session"]:
+        pairs.append(("agenda", f"{keys['session']}:{keys['agenda_item']}"))
+    return pairs
+
+
+def diff_against_archive(new: Document, candidates: list[tuple[str, Document]]) -> DiffResult:
+    """Choose the predecessor among earlier documents and align against it."""
+    doc_id, old, ranking = choose_predecessor(new, candidates)
+    best = ranking[0] if ranking and ranking[0].accepted else None
+    return diff(old, new, predecessor_symbol=old.symbol if old else None,
+                predecessor_id=doc_id, confidence=best.confidence if best else None,
+                candidates=ranking)

@@ -1,0 +1,261 @@
+"""Index rows (pure) and the SQLite FTS5 search index on real files."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from docpipe.search_index import (
+    Hit, PostgresIndex, QueryError, SearchIndex, open_index, parse_query, to_fts5,
+)
+from pipeline.diff import diff
+from pipeline.index import index_rows, opening_phrase
+from pipeline.model import Citation, Document, Footnote, OperativeParagraph, Paragraph
+
+
+def make_doc(symbol="A/C.2/58/L.37", session=58, body="General Assembly, Second Committee",
+             extra_op=None) -> Document:
+    ops = [
+        "Takes note of the report of the Secretary-General;[^2]",
+        "Also requests the Secretary-General to continue exploring possibilities for a "
+        "United Nations conference on international migration and development;",
+        "Calls upon all relevant bodies of the United Nations system to continue to address "
+        "the issue of international migration and development;",
+    ]
+    if extra_op:
+        ops.append(extra_op)
+    return Document(
+        symbol=symbol, session=session, body=body, kind="draft resolution",
+        title="International migration and development", agenda_item="93 (c)",
+        preamble=[
+            Paragraph(text="Recalling also its resolutions 54/212 of 22 December 1999 and "
+                           "56/203 of 21 December 2001 on international migration and development,"),
+            Paragraph(text="Reaffirming the Universal Declaration of Human Rights,[^1]"),
+        ],
+        operative=[OperativeParagraph(number=str(i), text=t) for i, t in enumerate(ops, 1)],
+        footnotes=[Footnote(mark="1", text="Resolution 217 A (III)."),
+                   Footnote(mark="2", text="A/58/98.")],
+        cites=["A/RES/54/212", "A/RES/56/203", "A/RES/217(III)", "A/58/98"],
+        citations=[Citation(symbol="A/RES/56/203", paragraph="P1"),
+                   Citation(symbol="A/RES/217(III)", paragraph="F1")],
+    )
+
+
+# --- rows --------------------------------------------------------------------------
+
+def test_rows_cover_paragraphs_and_footnotes_with_metadata():
+    rows = index_rows("d1", make_doc(), None)
+    assert [r.paragraph for r in rows] == ["P1", "P2", "O1", "O2", "O3", "F1", "F2"]
+    assert [r.type for r in rows][:3] == ["preamble", "preamble", "operative"]
+    assert [r.phrase for r in rows[:5]] == ["Recalling also", "Reaffirming", "Takes note of",
+                                            "Also requests", "Calls upon"]
+    p2 = rows[1]
+    assert p2.text == "Reaffirming the Universal Declaration of Human Rights,"
+    assert p2.display_text.endswith("[^1]")
+    assert rows[0].refs == ["A/RES/56/203"] and rows[5].refs == ["A/RES/217(III)"]
+    assert rows[2].number == "1" and rows[5].number == "1"
+    assert all(r.change is None for r in rows)  # no predecessor
+    assert all(r.symbol == "A/C.2/58/L.37" and r.session == 58 for r in rows)
+
+
+def test_rows_carry_change_status_from_the_diff():
+    old = make_doc()
+    new = make_doc(symbol="A/C.2/58/L.37/Rev.1",
+                   extra_op="Decides to include the sub-item in the provisional agenda;")
+    new.operative[0].text = "Takes note with appreciation of the report of the Secretary-General;"
+    rows = index_rows("d2", new, diff(old, new))
+    change = {r.paragraph: r.change for r in rows}
+    assert change["P1"] == "unchanged" and change["O1"] == "modified"
+    assert change["O4"] == "added" and change["F1"] is None
+
+
+def test_opening_phrases():
+    assert opening_phrase("Further requests the Secretary-General") == "Further requests"
+    assert opening_phrase("Taking note with appreciation of the report") == \
+        "Taking note with appreciation of"
+    assert opening_phrase("Bearing in mind that") == "Bearing in mind"
+    assert opening_phrase("(a) to hold") is None
+
+
+# --- SQLite index ------------------------------------------------------------------
+
+@pytest.fixture
+def index(tmp_path):
+    idx = open_index(f"sqlite:///{tmp_path}/index.db")
+    yield idx
+    idx.close()
+
+
+def fill(idx):
+    idx.replace("d1", index_rows("d1", make_doc(), None))
+    other = make_doc(symbol="A/C.3/59/L.5", session=59, body="General Assembly, Third Committee")
+    other.operative[1].text = "Requests the Secretary-General to report on trafficking in women;"
+    idx.replace("d3", index_rows("d3", other, None))
+
+
+def test_is_a_search_index(index):
+    assert isinstance(index, SearchIndex)
+
+
+def test_replace_twice_never_duplicates(index, tmp_path):
+    rows = index_rows("d1", make_doc(), None)
+    index.replace("d1", rows)
+    index.replace("d1", rows)
+    assert index.count() == len(rows)
+    fewer = rows[:3]
+    index.replace("d1", fewer)
+    assert index.count() == 3
+    assert len(index.search("migration")) == 1  # only P1 left with the word among 3 rows
+    # The FTS table follows the side table (no orphan rows left behind).
+    conn = sqlite3.connect(tmp_path / "index.db")
+    assert conn.execute("SELECT count(*) FROM paragraphs_fts").fetchone()[0] == 3
+    assert index.delete("d1") == 3 and index.count() == 0
+    assert conn.execute("SELECT count(*) FROM paragraphs_fts").fetchone()[0] == 0
+
+
+def test_replace_rejects_rows_of_another_document(index):
+    with pytest.raises(ValueError):
+        index.replace("d1", index_rows("other", make_doc(), None))
+    assert index.count() == 0
+
+
+def test_replace_is_atomic(index):
+    rows = index_rows("d1", make_doc(), None)
+    index.replace("d1", rows)
+    bad = [r.model_dump() for r in rows] + [{"doc_id": "d1", "paragraph": "P1"}]  # invalid row
+    with pytest.raises(Exception):
+        index.replace("d1", bad)
+    assert index.count() == len(rows)
+
+
+def test_search_words_phrase_prefix(index):
+    fill(index)
+    hits = index.search("migration development")
+    assert hits and all(isinstance(h, Hit) for h in hits)
+    assert "<mark>" in hits[0].snippet
+    assert hits[0].score >= hits[-1].score
+    phrase = index.search('"international migration and development"')
+    assert {h.paragraph for h in phrase} >= {"P1", "O3"}
+    assert all("trafficking" not in h.snippet for h in phrase)
+    prefix = index.search("traffick*")
+    assert [(h.doc_id, h.paragraph) for h in prefix] == [("d3", "O2")]
+    assert index.search("migr*")
+
+
+def test_boolean_operators(index):
+    fill(index)
+    both = {(h.doc_id, h.paragraph) for h in index.search("Secretary-General AND trafficking")}
+    assert both == {("d3", "O2")}
+    either = {(h.doc_id, h.paragraph) for h in index.search("trafficking OR Universal")}
+    assert ("d3", "O2") in either and ("d1", "P2") in either
+    without = {(h.doc_id, h.paragraph) for h in index.search("Secretary-General NOT trafficking")}
+    assert ("d3", "O2") not in without and ("d1", "O1") in without
+    assert {(h.doc_id, h.paragraph) for h in index.search("Secretary-General -trafficking")} == without
+
+
+def test_filters(index):
+    fill(index)
+    assert {h.doc_id for h in index.search("Secretary-General", session=59)} == {"d3"}
+    assert {h.doc_id for h in index.search("Secretary-General", symbol_prefix="A/C.2/")} == {"d1"}
+    assert {h.doc_id for h in index.search("Secretary-General",
+                                           body="general assembly, third committee")} == {"d3"}
+    assert [h.paragraph for h in index.search("Secretary-General", phrase="also requests")] == ["O2"]
+    assert {h.type for h in index.search("Resolution", type="footnote")} == {"footnote"}
+    assert index.search("Secretary-General", change="modified") == []
+    assert index.search("Secretary-General", symbol_prefix="%") == []  # LIKE wildcards escaped
+
+
+def test_change_filter(index):
+    old = make_doc()
+    new = make_doc(symbol="A/C.2/58/L.37/Rev.1")
+    new.operative[0].text = "Takes note with appreciation of the report of the Secretary-General;"
+    index.replace("rev", index_rows("rev", new, diff(old, new)))
+    assert [h.paragraph for h in index.search("report", change="modified")] == ["O1"]
+    assert index.search("report", change="unchanged") == []
+
+
+def test_symbol_tokens(index):
+    fill(index)
+    hits = index.search("56/203")
+    assert {(h.doc_id, h.paragraph) for h in hits} == {("d1", "P1"), ("d3", "P1")}
+    assert {(h.doc_id, h.paragraph) for h in index.search("A/RES/56/203")} >= {("d1", "P1")}
+    assert index.search("A/C.2/58/L.37")  # the document's own symbol is searchable
+    assert index.search("217(III)")  # footnote citation form
+    assert index.search("56/999") == []
+
+
+HOSTILE = [
+    '"unbalanced', 'migration"', '"', '""', "''", "AND", "OR", "NOT", "NOT migration",
+    "migration AND", "AND OR NOT", "OR OR migration", "migration NOT", "(migration", "migration)",
+    "((()))", "*", "mig**", "***migr", "-", "--", "-migration", "NEAR(a b)", "a NEAR b",
+    "text:migration", "refs:56", "{text refs}: migration", "^migration", "migration^2",
+    "'; DROP TABLE paragraphs; --", "1 OR 1=1", "\" OR 1=1 --", "x') UNION SELECT * FROM paragraphs --",
+    "%", "_", "\\", "\x00migration", "migration\x00", "\u202emigration", "😀 migration", "😀",
+    "A/RES/56/203*", "56/", "/203", "///", "A/RES/", "a" * 10000, "migration " * 2000,
+    ("migration OR " * 1500) + "x", "\"" * 5000, "NOT " * 3000, "é migração", "   \t\n ", "",
+    "MATCH", "bm25(paragraphs_fts)", "snippet(", "\"a\" \"b\" \"c", "[^1]", "{}", "()", "NOT NOT a",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_queries_answer_or_raise_query_error(index, query):
+    fill(index)
+    try:
+        hits = index.search(query)
+    except QueryError as exc:
+        assert str(exc)
+        return
+    assert isinstance(hits, list)
+    assert index.count() > 0  # nothing was dropped
+
+
+def test_empty_queries_raise_query_error(index):
+    for query in ["", "   ", '""', "AND OR", "*", "-", "((()))"]:
+        with pytest.raises(QueryError, match="empty"):
+            index.search(query)
+    with pytest.raises(QueryError, match="only excludes"):
+        index.search("NOT migration")
+
+
+def test_fts_expression_is_quoted():
+    expr = to_fts5(parse_query('migr* "human rights" 56/203 NOT drop OR x'))
+    assert expr == ('(("migr"* AND "human rights" AND "56/203") NOT ("drop")) OR (("x"))')
+
+
+def test_open_index_urls(tmp_path):
+    with pytest.raises(ValueError):
+        open_index("mysql://x")
+    with pytest.raises(NotImplementedError):
+        open_index("postgresql://localhost/docpipe")
+    assert PostgresIndex.__doc__
+    mem = open_index("sqlite://")
+    mem.replace("d1", index_rows("d1", make_doc(), None))
+    assert mem.count() == 7
+
+
+def _writer(path: str, worker: int, rounds: int) -> None:
+    idx = open_index(f"sqlite:///{path}")
+    rows_by_doc = {}
+    for r in range(rounds):
+        doc_id = f"w{worker}-{r % 3}"
+        rows = rows_by_doc.setdefault(doc_id, index_rows(doc_id, make_doc(), None))
+        idx.replace(doc_id, rows)
+        idx.search("migration", limit=5)
+    idx.close()
+
+
+def test_several_processes_write_and_read(tmp_path):
+    path = str(tmp_path / "shared.db")
+    open_index(f"sqlite:///{path}").close()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, w, 15)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    idx = open_index(f"sqlite:///{path}")
+    assert idx.count() == 4 * 3 * 7  # 4 workers x 3 documents x 7 rows, no duplicates
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
