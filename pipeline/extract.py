@@ -1,0 +1,755 @@
+"""The extract stage: an original's bytes in, its text page by page (``Extracted``) out.
+
+The type is sniffed from the bytes, never from the name:
+
+* ``%PDF-`` -> PDF, read with pypdfium2 page by page. A page with a usable text layer
+  becomes ``method="pdf-text"``: lines are rebuilt from character positions (grouped by
+  baseline, words split at gaps), with font size and superscript spans. A page without
+  one (a scan) or with a garbage layer is rendered at ``ocr_dpi`` and read by Tesseract
+  (``method="ocr"``), pages in parallel, one single-threaded Tesseract process each.
+* UTF-8 (BOM tolerated) or Windows-1252 text -> one ``method="text"`` page, one line per
+  line. Bytes that are not valid UTF-8 are decoded by the fallback in ``_decode_text`` and
+  a warning says so.
+* anything else -> ``UnsupportedInput``.
+
+Positions are points from the top-left of the page as displayed (after /Rotate).
+Every failure is one of ``pipeline.errors``' named exceptions with a readable message.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import threading
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pydantic import BaseModel, Field
+
+from pipeline.errors import (EmptyDocument, EncryptedPDF, InputTooLarge, MalformedPDF,
+                             OCRFailed, UnsupportedInput)
+from pipeline.model import Extracted, Line, Page
+
+VERSION = "1"
+
+
+class ExtractOptions(BaseModel):
+    max_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Larger originals are refused.")
+    max_pages: int = Field(2000, ge=1)
+    max_page_pixels: int = Field(
+        100_000_000, ge=1,
+        description="A page whose render at ocr_dpi would exceed this is refused (a huge "
+                    "MediaBox or a decompression bomb); A4 at 300 dpi is 8.7 million.")
+    ocr_dpi: int = Field(300, ge=300, le=1200)
+    ocr_language: str = "eng"
+    ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    ocr_psm: int = Field(3, description="Tesseract page segmentation mode; 3 (automatic) "
+                         "reads the two-column masthead of page 1 better than 6.")
+    ocr_timeout: float = Field(300.0, gt=0, description="Seconds for one page's Tesseract run.")
+    tesseract_cmd: str = "tesseract"
+
+    @classmethod
+    def from_settings(cls, settings) -> "ExtractOptions":
+        """Options from ``config.settings.Settings`` (byte limit, OCR resolution, language)."""
+        return cls(max_bytes=settings.max_input_bytes, ocr_dpi=max(settings.ocr_dpi, 300),
+                   ocr_language=settings.ocr_language)
+
+
+def extract(data: bytes, name: str, options: ExtractOptions = ExtractOptions()) -> Extracted:
+    """Extract the text of ``data`` (an original named ``name``) page by page."""
+    if not data:
+        raise EmptyDocument(f"{name} is empty (0 bytes).")
+    if len(data) > options.max_bytes:
+        raise InputTooLarge(f"{name} is {len(data):,} bytes; the limit is "
+                            f"{options.max_bytes:,} bytes.")
+    if _looks_like_pdf(data):
+        return _extract_pdf(data, name, options)
+    text, warnings = _decode_text(data, name)
+    if not text.strip():
+        raise EmptyDocument(f"{name} contains only whitespace: there is no text to extract.")
+    lines = [Line(text=line) for line in re.split(r"\r\n|\r|\n", text)]
+    return Extracted(source_name=name, media_type="text/plain",
+                     pages=[Page(number=1, method="text", lines=lines)], warnings=warnings)
+
+
+# --- sniffing and text ---------------------------------------------------------------
+
+_PDF_HEADER_WINDOW = 1024  # readers accept junk before %PDF- within the first kilobyte
+
+
+def _looks_like_pdf(data: bytes) -> bool:
+    pos = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
+    if pos < 0:
+        return False
+    # Prose that merely mentions "%PDF-" stays text: only whitespace, a BOM or binary
+    # junk may come before a real header.
+    before = data[:pos].lstrip(b"\xef\xbb\xbf \t\r\n\x00")
+    return not before or _control_ratio(before.decode("latin-1")) > 0.05
+
+
+def _control_ratio(text: str) -> float:
+    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    return bad / max(len(text), 1)
+
+
+def _decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode text bytes; raise UnsupportedInput for binary data.
+
+    Fallback for bytes that are not valid UTF-8: if the file nevertheless holds valid
+    multi-byte UTF-8 sequences it is UTF-8 with a few corrupt bytes, decoded with U+FFFD
+    for each bad byte; otherwise it is taken as a legacy Windows-1252 file (the usual
+    encoding of old Western OCR output), its five undefined bytes becoming U+FFFD.
+    """
+    warnings: list[str] = []
+    if b"\x00" in data:
+        raise UnsupportedInput(f"{name} looks like binary data (it contains NUL bytes), "
+                               "not a PDF or a text document.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if _has_utf8_sequences(data):
+            text = data.decode("utf-8-sig", errors="replace")
+            bad = text.count("\ufffd")
+            warnings.append(f"{name} is not valid UTF-8 (first bad byte at offset "
+                            f"{exc.start}); {bad} undecodable byte(s) replaced by U+FFFD.")
+        else:
+            text = data.decode("cp1252", errors="replace")
+            warnings.append(f"{name} is not valid UTF-8 (first bad byte at offset "
+                            f"{exc.start}); decoded as Windows-1252 instead.")
+    if _control_ratio(text) > 0.01 or text.count("\ufffd") > max(10, len(text) // 20):
+        raise UnsupportedInput(f"{name} looks like binary data (control characters or "
+                               "undecodable bytes), not a PDF or a text document.")
+    return text, warnings
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _has_utf8_sequences(data: bytes) -> bool:
+    return _UTF8_MULTIBYTE.search(data) is not None
+
+
+# --- PDF -------------------------------------------------------------------------------
+
+def _extract_pdf(data: bytes, name: str, options: ExtractOptions) -> Extracted:
+    document = _open_pdf(data, name)
+    try:
+        count = len(document)
+        if count == 0:
+            raise MalformedPDF(f"{name} is a PDF with no pages.")
+        if count > options.max_pages:
+            raise InputTooLarge(f"{name} has {count} pages; the limit is {options.max_pages}.")
+        for index in range(count):
+            _check_page_size(document, index, name, options)
+        pages, warnings = _read_pages(document, name, options)
+    finally:
+        document.close()
+    if not any(line.text.strip() for page in pages for line in page.lines):
+        raise EmptyDocument(f"{name}: no text was found on any of its {count} page(s), "
+                            "neither in a text layer nor by OCR.")
+    return Extracted(source_name=name, media_type="application/pdf", pages=pages,
+                     warnings=warnings)
+
+
+def _open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
+    # PDFium repairs cut-off files by scanning for objects, silently yielding half a
+    # document; an original without its end-of-file marker was cut off in transfer.
+    if b"%%EOF" not in data[-4096:]:
+        raise MalformedPDF(f"{name} is a truncated PDF: it ends without the %%EOF marker "
+                           "(it was probably cut off while being copied).")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        # PDFium's error code can be stale (left over from an earlier document), so
+        # check the bytes too before blaming a password.
+        code = getattr(exc, "err_code", None)
+        encrypted = b"/Encrypt" in data
+        if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data):
+            raise MalformedPDF(f"{name} is a PDF with no pages.") from None
+        if code == pdfium_c.FPDF_ERR_PASSWORD and encrypted:
+            raise EncryptedPDF(f"{name} is password protected; docpipe cannot open it. "
+                               "Ask for an unprotected copy.") from None
+        if code == pdfium_c.FPDF_ERR_SECURITY and encrypted:
+            raise EncryptedPDF(f"{name} is encrypted with an unsupported security "
+                               "handler; docpipe cannot open it.") from None
+        raise MalformedPDF(f"{name} cannot be parsed as a PDF ({exc}); the file is "
+                           "damaged or not really a PDF.") from None
+
+
+def _check_page_size(document: pdfium.PdfDocument, index: int, name: str,
+                     options: ExtractOptions) -> None:
+    width, height = document.get_page_size(index)
+    scale = options.ocr_dpi / 72
+    pixels = width * scale * height * scale
+    if pixels > options.max_page_pixels:
+        raise InputTooLarge(
+            f"{name}: page {index + 1} is {width / 72:.0f} x {height / 72:.0f} inches; "
+            f"rendering it at {options.ocr_dpi} dpi would take {pixels / 1e6:,.0f} million "
+            f"pixels (limit {options.max_page_pixels / 1e6:,.0f} million).")
+
+
+def _read_pages(document: pdfium.PdfDocument, name: str,
+                options: ExtractOptions) -> tuple[list[Page], list[str]]:
+    """Text-layer pages are read here; scanned ones go to a pool of Tesseract runs."""
+    pages: list[Page | None] = [None] * len(document)
+    warnings: list[str] = []
+    futures: dict[int, Future] = {}
+    # Rendered pages wait in memory for a free Tesseract: bound how many.
+    slots = threading.BoundedSemaphore(options.ocr_workers * 2)
+    with ThreadPoolExecutor(max_workers=options.ocr_workers) as pool:
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                try:
+                    lines, verdict, rotation = _text_layer(page)
+                    if verdict == "ok":
+                        pages[index] = _text_page(page, index + 1, lines, rotation)
+                        if rotation != page.get_rotation():
+                            warnings.append(f"page {index + 1}: the text runs sideways or "
+                                            "upside down as displayed; it was read in its "
+                                            f"own orientation (turned {rotation} degrees).")
+                        continue
+                    if verdict == "garbage":
+                        warnings.append(f"page {index + 1}: the text layer is unreadable "
+                                        "(garbage characters); OCR was used instead.")
+                    if not futures:
+                        _check_tesseract(options)
+                    # PDFium is not thread-safe: render here, only Tesseract runs in threads.
+                    slots.acquire()
+                    image = _render_gray(page, options.ocr_dpi)
+                finally:
+                    page.close()
+                futures[index] = pool.submit(_ocr_released, slots, image, index + 1, options)
+            for index, future in futures.items():
+                pages[index], page_warnings = future.result()
+                warnings.extend(page_warnings)
+        except BaseException:
+            for future in futures.values():
+                future.cancel()
+            raise
+    return [p for p in pages if p is not None], warnings
+
+
+# --- text layer ------------------------------------------------------------------------
+
+@dataclass
+class Glyph:
+    char: str
+    x0: float  # loose (advance-width) box, display coordinates
+    top: float
+    x1: float
+    bottom: float
+    baseline: float
+    size: float
+    space: bool = False
+    superscript: bool = False
+
+
+_MIN_TEXT_CHARS = 20  # fewer visible characters than this: a scan with a stamp or nothing
+
+
+def _text_layer(page: pdfium.PdfPage) -> tuple[list[Line], str, int]:
+    """The page's lines, a verdict ("ok", "none", "garbage") and the reading rotation.
+
+    Lines are read in the text's own orientation: normally the page as displayed; for a
+    page whose text runs sideways on screen, the frame in which it reads left to right.
+    """
+    textpage = page.get_textpage()
+    try:
+        chars, unmapped = _chars(textpage)
+    finally:
+        textpage.close()
+    visible = [c for c in chars if not c.char.isspace()]
+    if len(visible) < _MIN_TEXT_CHARS:
+        return [], "none", 0
+    rotation = _text_rotation(visible)
+    convert = _frame(page, rotation)
+    glyphs = [_glyph(c, convert) for c in chars]
+    if _is_garbage([g for g in glyphs if not g.space], unmapped):
+        return [], "garbage", rotation
+    return _lines_from_glyphs(glyphs), "ok", rotation
+
+
+def _text_page(page: pdfium.PdfPage, number: int, lines: list[Line], rotation: int) -> Page:
+    left, bottom, right, top = page.get_cropbox()
+    width, height = right - left, top - bottom
+    if rotation in (90, 270):
+        width, height = height, width
+    return Page(number=number, method="pdf-text", width=round(width, 2),
+                height=round(height, 2), lines=lines)
+
+
+def _frame(page: pdfium.PdfPage, rotation: int):
+    """A function mapping PDF user space to top-left coordinates of the page turned
+    clockwise by ``rotation`` (the page's /Rotate gives the page as displayed)."""
+    left, bottom, right, top = page.get_cropbox()
+    width, height = right - left, top - bottom
+
+    def convert(x: float, y: float) -> tuple[float, float]:
+        dx, dy = x - left, top - y  # unrotated, from the top-left
+        if rotation == 90:
+            return height - dy, dx
+        if rotation == 180:
+            return width - dx, height - dy
+        if rotation == 270:
+            return dy, width - dx
+        return dx, dy
+
+    return convert
+
+
+@dataclass
+class RawChar:
+    """A character as PDFium gives it, in PDF user space."""
+
+    char: str
+    box: tuple[float, float, float, float]  # loose box: left, bottom, right, top
+    origin: tuple[float, float]
+    size: float
+    angle: float  # radians, counter-clockwise
+
+
+def _chars(textpage: pdfium.PdfTextPage) -> tuple[list[RawChar], int]:
+    """Every character PDFium found, except the spaces and line ends it generated itself."""
+    raw = textpage.raw
+    chars: list[RawChar] = []
+    unmapped = 0
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_c.FS_MATRIX()
+    for i in range(textpage.count_chars()):
+        if pdfium_c.FPDFText_IsGenerated(raw, i):
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
+            unmapped += 1
+        char = chr(code) if 0 < code < 0x110000 else "\ufffd"
+        if char in "\r\n":
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
+        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        # The Tf size ignores scaling in the text matrix (producers that set "1 Tf" and
+        # scale by Tm): multiply by the matrix's scale.
+        angle = 0.0
+        if pdfium_c.FPDFText_GetMatrix(raw, i, matrix):
+            size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
+            # The direction of the text's x axis (FPDFText_GetCharAngle turns the other way).
+            angle = math.atan2(matrix.b, matrix.a)
+        chars.append(RawChar(_normalise_char(char), tuple(textpage.get_charbox(i, loose=True)),
+                             (ox.value, oy.value), size, angle))
+    return chars, unmapped
+
+
+def _text_rotation(chars: list[RawChar]) -> int:
+    """Clockwise turn (0/90/180/270) after which most of the text runs left to right.
+
+    Text drawn at angle A (counter-clockwise, user space) reads upright once the page is
+    turned clockwise by A, which is what /Rotate does for a properly made rotated page.
+    """
+    votes = Counter(round(math.degrees(c.angle) / 90) % 4 * 90 for c in chars)
+    return votes.most_common(1)[0][0]
+
+
+def _glyph(c: RawChar, convert) -> Glyph:
+    xa, ya = convert(c.box[0], c.box[1])
+    xb, yb = convert(c.box[2], c.box[3])
+    _, baseline = convert(*c.origin)
+    return Glyph(c.char, min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb), baseline,
+                 c.size, space=c.char.isspace())
+
+
+def _normalise_char(char: str) -> str:
+    if char in "\x02\u00ad":  # PDFium's and Unicode's soft hyphen at a line end
+        return "-"
+    if "\ufb00" <= char <= "\ufb06":  # ligatures: "ﬁ" -> "fi"
+        return unicodedata.normalize("NFKC", char)
+    return char
+
+
+def _is_garbage(glyphs: list[Glyph], unmapped: int) -> bool:
+    """A text layer from fonts without a usable Unicode map: symbols instead of words."""
+    bad = unmapped + sum(1 for g in glyphs if g.char == "\ufffd"
+                         or unicodedata.category(g.char[0]) in ("Cc", "Co", "Cn", "Cs"))
+    alnum = sum(1 for g in glyphs if g.char.isalnum())
+    return bad / len(glyphs) > 0.1 or alnum / len(glyphs) < 0.5
+
+
+def _lines_from_glyphs(glyphs: list[Glyph]) -> list[Line]:
+    rows = _cluster_baselines(glyphs)
+    rows = _attach_superscripts(rows)
+    rows.sort(key=lambda row: statistics.median(g.baseline for g in row if not g.superscript))
+    return [line for row in rows if (line := _line_from_row(row)) is not None]
+
+
+def _cluster_baselines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs on (nearly) one baseline, whatever order the content stream drew them in."""
+    rows: list[list[Glyph]] = []
+    anchor = 0.0
+    for glyph in sorted(glyphs, key=lambda g: (g.baseline, g.x0)):
+        if rows and glyph.baseline - anchor <= 0.2 * glyph.size + 0.5:
+            rows[-1].append(glyph)
+        else:
+            rows.append([glyph])
+            anchor = glyph.baseline
+    return rows
+
+
+def _row_size(row: list[Glyph]) -> float:
+    sizes = [g.size for g in row if not g.space and not g.superscript] or [g.size for g in row]
+    return statistics.median(sizes)
+
+
+def _attach_superscripts(rows: list[list[Glyph]]) -> list[list[Glyph]]:
+    """Move rows of smaller, raised glyphs (footnote markers) into the line they sit on."""
+    baselines = [statistics.median(g.baseline for g in row) for row in rows]
+    sizes = [_row_size(row) for row in rows]
+    kept = [True] * len(rows)
+    for i, row in enumerate(rows):
+        for j in range(i + 1, len(rows)):
+            raise_ = baselines[j] - baselines[i]
+            if raise_ > 0.7 * sizes[j]:
+                break
+            if (raise_ > 0.1 * sizes[j] and sizes[i] < 0.85 * sizes[j]
+                    and _touches(row, rows[j], sizes[j])):
+                for glyph in row:
+                    glyph.superscript = True
+                rows[j].extend(row)
+                kept[i] = False
+                break
+    return [row for row, keep in zip(rows, kept) if keep]
+
+
+def _touches(marks: list[Glyph], row: list[Glyph], size: float) -> bool:
+    """True when the marks sit right next to (or within) the row's text."""
+    x0, x1 = min(g.x0 for g in marks), max(g.x1 for g in marks)
+    return any(max(g.x0 - x1, x0 - g.x1) <= 0.5 * size for g in row if not g.space)
+
+
+def _line_from_row(row: list[Glyph]) -> Line | None:
+    glyphs = _dedupe(sorted(row, key=lambda g: g.x0))
+    size = _row_size(glyphs)
+    text = ""
+    spans: list[tuple[int, int]] = []
+    previous: Glyph | None = None
+    pending_space = False
+    for glyph in glyphs:
+        if glyph.space:
+            pending_space = bool(text)
+            continue
+        # Justified text stretches letters apart a little and words a lot: a gap wider
+        # than a sixth of an em is a word break, a narrower one is not (no "Confere nce").
+        if previous is not None and (pending_space or glyph.x0 - previous.x1 > 0.16 * size):
+            text += " "
+        start = len(text)
+        text += glyph.char
+        if glyph.superscript:
+            if spans and spans[-1][1] == start:
+                spans[-1] = (spans[-1][0], len(text))
+            else:
+                spans.append((start, len(text)))
+        previous, pending_space = glyph, False
+    if not text:
+        return None
+    visible = [g for g in glyphs if not g.space]
+    return Line(text=text, x0=round(min(g.x0 for g in visible), 2),
+                top=round(min(g.top for g in visible), 2),
+                x1=round(max(g.x1 for g in visible), 2),
+                bottom=round(max(g.bottom for g in visible), 2),
+                size=round(size, 2), superscripts=spans)
+
+
+def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
+    """Drop glyphs drawn twice in place (fake bold, shadows): "TThhee" -> "The"."""
+    out: list[Glyph] = []
+    for glyph in glyphs:
+        if out and glyph.char == out[-1].char and abs(glyph.x0 - out[-1].x0) < 0.1 * glyph.size:
+            continue
+        out.append(glyph)
+    return out
+
+
+# --- OCR -------------------------------------------------------------------------------
+
+@dataclass
+class GrayImage:
+    """An 8-bit greyscale raster, rows packed without padding."""
+
+    width: int
+    height: int
+    pixels: bytes
+    dpi: int
+
+    def pgm(self) -> bytes:
+        # Tesseract (Leptonica) reads PNM from stdin: no image library needed.
+        return b"P5\n%d %d\n255\n" % (self.width, self.height) + self.pixels
+
+    def rotated(self, degrees: int) -> "GrayImage":
+        """Turned clockwise by 90, 180 or 270 degrees."""
+        w, h, px = self.width, self.height, self.pixels
+        if degrees == 180:
+            return GrayImage(w, h, px[::-1], self.dpi)
+        if degrees == 90:
+            rows = [px[(h - 1) * w + x::-w] for x in range(w)]
+            return GrayImage(h, w, b"".join(rows), self.dpi)
+        if degrees == 270:
+            rows = [px[w - 1 - x::w] for x in range(w)]
+            return GrayImage(h, w, b"".join(rows), self.dpi)
+        return self
+
+
+def _render_gray(page: pdfium.PdfPage, dpi: int) -> GrayImage:
+    bitmap = page.render(scale=dpi / 72, grayscale=True, rev_byteorder=False)
+    try:
+        width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+        raw = bytes(bitmap.buffer)
+        channels = bitmap.n_channels
+    finally:
+        bitmap.close()
+    if channels != 1:  # PDFium chose a colour format despite grayscale: take one channel
+        raw = bytes(raw[y * stride + x * channels] for y in range(height) for x in range(width))
+        stride = width
+    if stride != width:
+        raw = b"".join(raw[y * stride:y * stride + width] for y in range(height))
+    return GrayImage(width, height, raw, dpi)
+
+
+def _check_tesseract(options: ExtractOptions) -> None:
+    if shutil.which(options.tesseract_cmd) is None:
+        raise OCRFailed(f"This PDF has scanned pages, which need OCR, but Tesseract "
+                        f"('{options.tesseract_cmd}') is not installed: install the "
+                        "tesseract-ocr package (Debian/Ubuntu: apt-get install tesseract-ocr "
+                        f"tesseract-ocr-{options.ocr_language}).")
+
+
+def _ocr_released(slots: threading.BoundedSemaphore, image: GrayImage, number: int,
+                  options: ExtractOptions) -> tuple[Page, list[str]]:
+    try:
+        return _ocr_page(image, number, options)
+    finally:
+        slots.release()
+
+
+_GOOD_CONFIDENCE = 70.0  # mean word confidence of an upright page is 85-96
+
+
+def _ocr_page(image: GrayImage, number: int, options: ExtractOptions) -> tuple[Page, list[str]]:
+    warnings: list[str] = []
+    lines, confidence = _ocr_lines(image, options)
+    sideways = _mostly_vertical(lines)
+    if confidence < _GOOD_CONFIDENCE or sideways:
+        # Poor reading, or lines running down the page: the page was scanned sideways or
+        # upside down. Ask Tesseract's orientation detection only now, since it costs
+        # another Tesseract run.
+        turn = _detect_rotation(image, options)
+        if turn:
+            turned = image.rotated(turn)
+            turned_lines, turned_confidence = _ocr_lines(turned, options)
+            # Upright lines are worth a little confidence: their positions mean something.
+            upright = sideways and not _mostly_vertical(turned_lines)
+            if turned_confidence > confidence - (10 if upright else 0):
+                image, lines, confidence = turned, turned_lines, turned_confidence
+                warnings.append(f"page {number}: the scan was turned {turn} degrees to read it.")
+    if not lines:
+        warnings.append(f"page {number}: OCR found no text.")
+    elif confidence < _GOOD_CONFIDENCE:
+        warnings.append(f"page {number}: low OCR confidence ({confidence:.0f}/100); expect "
+                        "recognition errors.")
+    to_pt = 72 / image.dpi
+    return Page(number=number, method="ocr", width=round(image.width * to_pt, 2),
+                height=round(image.height * to_pt, 2), lines=lines), warnings
+
+
+def _mostly_vertical(lines: list[Line]) -> bool:
+    """Tesseract reads a page turned by 90 degrees well, but its lines then run down it."""
+    vertical = sum(1 for line in lines if line.bottom - line.top > 2 * (line.x1 - line.x0))
+    return vertical > len(lines) / 2
+
+
+def _run_tesseract(image: GrayImage, args: list[str], options: ExtractOptions) -> str:
+    command = [options.tesseract_cmd, "stdin", "stdout", "--dpi", str(image.dpi), *args]
+    # One thread per Tesseract: with OpenMP threads on top of our own parallelism it is
+    # several times slower (field notes).
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(command, input=image.pgm(), capture_output=True, env=env,
+                              timeout=options.ocr_timeout)
+    except FileNotFoundError:
+        raise OCRFailed(f"Tesseract ('{options.tesseract_cmd}') is not installed: install "
+                        "the tesseract-ocr package.") from None
+    except subprocess.TimeoutExpired:
+        raise OCRFailed(f"Tesseract took longer than {options.ocr_timeout:.0f} s on one "
+                        "page and was stopped.") from None
+    stderr = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        if "Failed loading language" in stderr or "Error opening data file" in stderr:
+            raise OCRFailed(f"Tesseract has no language data for '{options.ocr_language}': "
+                            f"install tesseract-ocr-{options.ocr_language}.")
+        raise OCRFailed(f"Tesseract failed (exit {done.returncode}): "
+                        f"{stderr.strip()[-300:] or 'no message'}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _detect_rotation(image: GrayImage, options: ExtractOptions) -> int:
+    """Clockwise degrees that make the page upright, per Tesseract OSD; 0 if unsure."""
+    try:
+        out = _run_tesseract(image, ["--psm", "0"], options)
+    except OCRFailed:
+        return 0  # no osd.traineddata, or too little text to tell: keep the first reading
+    rotate = re.search(r"Rotate:\s*(\d+)", out)
+    confidence = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    if not rotate or not confidence or float(confidence.group(1)) < 1.0:
+        return 0
+    return int(rotate.group(1)) % 360
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _ocr_lines(image: GrayImage, options: ExtractOptions) -> tuple[list[Line], float]:
+    """Lines from Tesseract's hOCR and the mean word confidence.
+
+    hOCR rather than TSV: it gives each line's baseline and x-height, which tell a raised
+    footnote marker from the body text.
+    """
+    hocr = _run_tesseract(image, ["-l", options.ocr_language, "--psm", str(options.ocr_psm),
+                                  "hocr"], options)
+    try:
+        root = ET.fromstring(hocr)
+    except ET.ParseError as exc:
+        raise OCRFailed(f"Tesseract's output could not be read ({exc}).") from None
+    lines: list[Line] = []
+    confidences: list[float] = []
+    for element in root.iter(f"{_XHTML}span"):
+        if element.get("class") not in ("ocr_line", "ocr_caption", "ocr_header",
+                                        "ocr_textfloat"):
+            continue
+        line = _ocr_line(element, image, confidences)
+        if line is not None:
+            lines.append(line)
+    confidence = statistics.fmean(confidences) if confidences else 0.0
+    return lines, confidence
+
+
+def _title_fields(element: ET.Element) -> dict[str, list[float]]:
+    fields = {}
+    for part in (element.get("title") or "").split(";"):
+        key, _, values = part.strip().partition(" ")
+        try:
+            fields[key] = [float(v) for v in values.split()]
+        except ValueError:
+            continue
+    return fields
+
+
+@dataclass
+class OcrWord:
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+def _ocr_line(element: ET.Element, image: GrayImage, confidences: list[float]) -> Line | None:
+    fields = _title_fields(element)
+    left, top, right, bottom = (int(v) for v in fields["bbox"])
+    slope, offset = (fields.get("baseline") or [0.0, 0.0])[:2]
+    x_size = (fields.get("x_size") or [bottom - top])[0]
+    words: list[OcrWord] = []
+    for span in element.iter(f"{_XHTML}span"):
+        if span.get("class") != "ocrx_word":
+            continue
+        text = "".join(span.itertext()).strip()
+        if not text:
+            continue
+        word_fields = _title_fields(span)
+        words.append(OcrWord(text, *(int(v) for v in word_fields["bbox"])))
+        confidences.append((word_fields.get("x_wconf") or [0.0])[0])
+    if not words:
+        return None
+
+    def baseline_at(x: float) -> float:
+        return bottom + offset + slope * (x - left)
+
+    text = ""
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        if text:
+            text += " "
+        span = _superscript_span(word, image, baseline_at((word.left + word.right) / 2), x_size)
+        if span:
+            spans.append((len(text) + span[0], len(text) + span[1]))
+        text += word.text
+    to_pt = 72 / image.dpi
+    return Line(text=text, x0=round(left * to_pt, 2), top=round(top * to_pt, 2),
+                x1=round(right * to_pt, 2), bottom=round(bottom * to_pt, 2),
+                size=round(x_size * to_pt * _X_SIZE_TO_POINTS, 1), superscripts=spans)
+
+
+# Tesseract's x_size (ascender to descender, in pixels) is about 0.9 of the font size.
+_X_SIZE_TO_POINTS = 1.12
+
+# What Tesseract makes of a small raised footnote marker glued to a word (field notes).
+_MARKER_CHARS = "0123456789!'’‘\"“”°®*™^¹²³⁴⁵⁶⁷⁸⁹⁰†‡§|?"
+_MARKER_TOKEN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]{{1,3}}")
+_TRAILING_MARKER = re.compile(rf"(?P<mark>[{re.escape(_MARKER_CHARS)}]+)(?P<punct>[,;:.)]?)$")
+
+
+def _superscript_span(word: OcrWord, image: GrayImage, baseline: float,
+                      x_size: float) -> tuple[int, int] | None:
+    """The span of ``word.text`` set as a raised marker, if any."""
+    height = word.bottom - word.top
+    if (word.bottom < baseline - 0.25 * x_size and height < 0.7 * x_size
+            and _MARKER_TOKEN.fullmatch(word.text)):
+        return 0, len(word.text)  # a small raised token of its own (not a speck: "." "~")
+    match = _TRAILING_MARKER.search(word.text)
+    # A marker glued to a word: one to three odd characters after the word proper
+    # ("Cairo,!", "Morocco’:"); a longer run is a number ("1994"), not a marker.
+    if not match or match.start() == 0 or len(match.group("mark")) > 3:
+        return None
+    # Confirm from the pixels that the ink of those characters sits above the rest of the
+    # word, or "5-13" would lose its "13".
+    blobs = _ink_blobs(image, word)
+    skip = 1 if match.group("punct") else 0
+    marks = blobs[skip:skip + len(match.group("mark"))]
+    rest = blobs[skip + len(match.group("mark")):]
+    reference = statistics.median(low for low, _ in rest) if len(rest) >= 2 else baseline
+    if any(low < reference - 0.3 * x_size and low - high < 0.75 * x_size for low, high in marks):
+        return match.start("mark"), match.end("mark")
+    return None
+
+
+_INK = bytes(1 if v < 128 else 0 for v in range(256))
+
+
+def _ink_blobs(image: GrayImage, word: OcrWord) -> list[tuple[int, int]]:
+    """(lowest, highest) ink row of each run of inked columns in the word, right to left."""
+    width = image.width
+    top = max(word.top - 2, 0)
+    bottom = min(word.bottom + 2, image.height - 1)
+    runs: list[list[int]] = []
+    in_run = False
+    for x in range(min(word.right, width - 1), max(word.left, 0) - 1, -1):
+        column = image.pixels[top * width + x:(bottom + 1) * width + x:width].translate(_INK)
+        first = column.find(1)
+        if first < 0:
+            in_run = False
+            continue
+        last = column.rfind(1)
+        if in_run:
+            runs[-1][0] = max(runs[-1][0], top + last)
+            runs[-1][1] = min(runs[-1][1], top + first)
+        else:
+            runs.append([top + last, top + first])
+            in_run = True
+    return [(low, high) for low, high in runs]

@@ -1,0 +1,381 @@
+"""The extract stage on real PDFs made here: born-digital, scanned, and broken ones."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import time
+from collections import Counter
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfWriter
+from reportlab.pdfgen import canvas
+
+from pipeline.errors import (DocpipeError, EmptyDocument, EncryptedPDF, InputTooLarge,
+                             MalformedPDF, OCRFailed, UnsupportedInput)
+from pipeline.extract import VERSION, ExtractOptions, Glyph, _is_garbage, extract
+from tests import docgen
+
+
+def long_document() -> dict:
+    """The sample with more operative paragraphs, so that it runs to a second page."""
+    doc = docgen.sample_document()
+    text = doc["operative"][1]["text"]
+    doc["operative"] += [{"number": str(n), "text": text} for n in range(4, 14)]
+    doc["operative"].append({"number": "14", "text": "Decides to include in the provisional "
+                             "agenda of its fifty-ninth session the item entitled "
+                             "\"International migration and development\".[^4]"})
+    doc["footnotes"].append({"mark": "4", "text": "See A/58/98, annex."})
+    return doc
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return long_document()
+
+
+@pytest.fixture(scope="module")
+def pdf(doc) -> bytes:
+    return docgen.render_pdf(doc)
+
+
+@pytest.fixture(scope="module")
+def extracted(pdf):
+    return extract(pdf, "A_C.2_58_L.37.pdf")
+
+
+def without_superscripts(page_lines) -> str:
+    """The text with marker spans cut out, as cleaning will see the body."""
+    out = []
+    for line in page_lines:
+        text = line.text
+        for start, end in sorted(line.superscripts, reverse=True):
+            text = text[:start] + text[end:]
+        out.append(text)
+    return "\n".join(out)
+
+
+def word_accuracy(reference: str, text: str) -> float:
+    """Share of the reference's words found in the text (as a multiset: footnotes are
+    printed mid-document, the reference lists them last)."""
+    ref, got = Counter(reference.split()), Counter(text.split())
+    return sum((ref & got).values()) / sum(ref.values())
+
+
+def find_line(extracted, fragment):
+    for page in extracted.pages:
+        for line in page.lines:
+            if fragment in line.text:
+                return page, line
+    raise AssertionError(f"no line with {fragment!r}")
+
+
+def readable(exc: DocpipeError, *words: str) -> None:
+    message = str(exc)
+    assert 20 < len(message) < 400, message
+    assert "Traceback" not in message and "\n" not in message
+    for word in words:
+        assert word.lower() in message.lower(), message
+
+
+# --- born-digital -------------------------------------------------------------------
+
+def test_version_and_defaults():
+    assert VERSION == "1"
+    options = ExtractOptions()
+    assert options.ocr_dpi >= 300 and options.ocr_workers >= 1 and options.max_pages == 2000
+
+
+def test_born_digital_words_come_out_whole(doc, extracted):
+    assert extracted.media_type == "application/pdf"
+    assert [p.method for p in extracted.pages] == ["pdf-text", "pdf-text"]
+    body = "\n".join(without_superscripts(p.lines) for p in extracted.pages)
+    assert word_accuracy(docgen.body_text(doc), body) == 1.0
+    vocabulary = set(docgen.body_text(doc).split()) | {"draft", "resolution"}
+    split = [w for w in body.split() if w not in vocabulary and w.isalpha() and w.islower()]
+    assert not split, f"words not in the document (split words?): {split}"
+
+
+def test_superscript_markers_are_flagged(extracted):
+    _, line = find_line(extracted, "adopted at Cairo,1 in particular")
+    assert [line.text[a:b] for a, b in line.superscripts] == ["1"]
+    _, line = find_line(extracted, "Morocco*: draft resolution")
+    assert [line.text[a:b] for a, b in line.superscripts] == ["*"]
+    _, line = find_line(extracted, "Secretary-General;3")
+    assert line.text[line.superscripts[0][0]:line.superscripts[0][1]] == "3"
+    # Ordinary digits are not markers.
+    _, line = find_line(extracted, "49/127 of 19 December 1994")
+    assert line.superscripts == []
+
+
+def test_footnotes_are_small_and_at_the_foot(extracted):
+    page, body = find_line(extracted, "Recalling also its resolutions")
+    _, note = find_line(extracted, "Report of the International Conference on Population")
+    assert note.text.startswith("1 Report")
+    assert note.superscripts == [(0, 1)]
+    assert note.size < body.size and body.size == pytest.approx(10, abs=0.2)
+    assert note.size == pytest.approx(8, abs=0.2)
+    assert note.top > page.height * 0.75 > body.top
+    assert 0 <= body.x0 < body.x1 <= page.width and body.top < body.bottom
+
+
+def test_running_header_and_job_number(extracted):
+    page1, job = find_line(extracted, "03-61234 (E)")
+    assert page1.number == 1 and job.top > page1.height - 72
+    page2 = extracted.pages[1]
+    assert page2.lines[0].text == "A/C.2/58/L.37"
+    _, note = find_line(extracted, "See A/58/98, annex.")
+    assert note.superscripts == [(0, 1)]
+
+
+def test_letter_spaced_justified_text_is_not_split(doc):
+    # Word processors stretch justified lines between letters too; pdftotext then splits
+    # words ("Confere nce"). A generous letter spacing must still give whole words.
+    loose = extract(docgen.render_pdf(doc, char_space=0.9), "loose.pdf")
+    body = "\n".join(without_superscripts(p.lines) for p in loose.pages)
+    assert word_accuracy(docgen.body_text(doc), body) == 1.0
+    assert "Conference" in body and "Confere nce" not in body
+
+
+def test_font_size_scaled_by_the_text_matrix():
+    # Some producers set "1 Tf" and scale with the text matrix.
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    text = c.beginText()
+    text.setTextTransform(12, 0, 0, 12, 72, 700)
+    text.setFont("Times-Roman", 1)
+    text.textOut("Scaled text of the General Assembly")
+    c.drawText(text)
+    c.save()
+    line = extract(buf.getvalue(), "scaled.pdf").pages[0].lines[0]
+    assert line.text == "Scaled text of the General Assembly"
+    assert line.size == pytest.approx(12, abs=0.1)
+
+
+def test_rotated_page_reads_upright():
+    # A landscape MediaBox with the text drawn turned, and /Rotate 90 to show it upright:
+    # how producers make rotated pages. Lines come out in display coordinates.
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(842, 595))
+    c.translate(842, 0)
+    c.rotate(90)  # from here, x runs up the MediaBox: the display's left to right
+    c.setFont("Times-Roman", 10)
+    c.drawString(72, 770, "Recalling its resolution 56/203 of 21 December 2001,")
+    c.drawString(72, 758, "Reaffirming the Charter of the United Nations,")
+    c.save()
+    document = pdfium.PdfDocument(buf.getvalue())
+    document[0].set_rotation(90)
+    out = io.BytesIO()
+    document.save(out)
+    document.close()
+    result = extract(out.getvalue(), "rotated.pdf")
+    page = result.pages[0]
+    assert (page.width, page.height) == pytest.approx((595, 842), abs=0.1)
+    first, second = page.lines
+    assert first.text == "Recalling its resolution 56/203 of 21 December 2001,"
+    assert second.text == "Reaffirming the Charter of the United Nations,"
+    assert first.x0 == pytest.approx(72, abs=1) and first.top < second.top < 80
+    assert result.warnings == []
+
+
+def test_page_displayed_sideways_is_read_in_text_orientation(pdf):
+    document = pdfium.PdfDocument(pdf)
+    document[0].set_rotation(90)  # upright text, now shown sideways
+    buf = io.BytesIO()
+    document.save(buf)
+    document.close()
+    result = extract(buf.getvalue(), "sideways.pdf")
+    page = result.pages[0]
+    assert page.width < page.height
+    _, line = find_line(result, "adopted at Cairo,1 in particular")
+    assert line.superscripts
+    assert "sideways" in result.warnings[0]
+
+
+def test_garbage_text_layer_is_detected():
+    def glyphs(text):
+        return [Glyph(ch, 0, 0, 1, 1, 1, 10) for ch in text]
+
+    assert _is_garbage(glyphs("!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~" * 3), 0)
+    assert _is_garbage(glyphs("\ue000\ue001\ue002abcdefgh"), 0)
+    assert not _is_garbage(glyphs("Recalling its resolution 56/203 of 21 December 2001,"), 0)
+
+
+# --- scanned ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def clean_scan(pdf):
+    scan = docgen.degrade(pdf, dpi=300, blur=0, skew_degrees=0, noise=0, specks=0)
+    started = time.monotonic()
+    result = extract(scan, "scan.pdf", ExtractOptions(ocr_workers=2))
+    print(f"\nOCR of a 2-page scan at 300 dpi, 2 workers: {time.monotonic() - started:.1f} s")
+    return result
+
+
+def test_scanned_pdf_is_read_by_ocr(doc, clean_scan):
+    assert [p.method for p in clean_scan.pages] == ["ocr", "ocr"]
+    assert [p.number for p in clean_scan.pages] == [1, 2]
+    body = "\n".join(without_superscripts(p.lines) for p in clean_scan.pages)
+    assert word_accuracy(docgen.body_text(doc), body) > 0.95
+    page = clean_scan.pages[0]
+    assert page.width == pytest.approx(595.3, abs=1) and page.height == pytest.approx(841.9, abs=1)
+    # Pages come back in order even though they were read in parallel.
+    assert clean_scan.pages[1].lines[0].text == "A/C.2/58/L.37"
+
+
+def test_ocr_flags_raised_markers_and_small_footnotes(clean_scan):
+    _, line = find_line(clean_scan, "adopted at Cairo")
+    assert len(line.superscripts) == 1
+    start, end = line.superscripts[0]
+    assert line.text[:start].endswith("Cairo,") and line.text[end:].startswith(" in particular")
+    page, body = find_line(clean_scan, "Recalling also its resolutions")
+    _, note = find_line(clean_scan, "International Conference on Population and Development, Cairo")
+    assert note.size < body.size and note.top > page.height * 0.75
+    _, digits = find_line(clean_scan, "49/127 of 19 December 1994")
+    assert digits.superscripts == []
+
+
+def test_degraded_sideways_scan_is_turned_and_read(doc):
+    single = docgen.sample_document()
+    scan = docgen.degrade(docgen.render_pdf(single), rotate=90, seed=3)
+    result = extract(scan, "sideways.pdf", ExtractOptions(ocr_workers=1))
+    page = result.pages[0]
+    assert page.method == "ocr" and page.width < page.height
+    assert any("turned" in w for w in result.warnings)
+    assert word_accuracy(docgen.body_text(single), without_superscripts(page.lines)) > 0.9
+
+
+def test_missing_tesseract_says_to_install_it(pdf):
+    scan = docgen.degrade(pdf, dpi=300, blur=0, skew_degrees=0, noise=0, specks=0)
+    with pytest.raises(OCRFailed) as info:
+        extract(scan, "scan.pdf", ExtractOptions(tesseract_cmd="no-such-tesseract-binary"))
+    readable(info.value, "install", "tesseract-ocr")
+
+
+def test_blank_scanned_page_is_empty():
+    buf = io.BytesIO()
+    blank = canvas.Canvas(buf)
+    blank.showPage()  # one page, nothing on it
+    blank.save()
+    with pytest.raises(EmptyDocument) as info:
+        extract(buf.getvalue(), "blank.pdf")
+    readable(info.value, "no text")
+
+
+# --- bad inputs ------------------------------------------------------------------------
+
+def test_empty_bytes():
+    with pytest.raises(EmptyDocument) as info:
+        extract(b"", "empty.pdf")
+    readable(info.value, "empty.pdf", "empty")
+
+
+def test_whitespace_only_text():
+    with pytest.raises(EmptyDocument) as info:
+        extract(b" \n\t\r\n ", "blank.txt")
+    readable(info.value, "blank.txt", "whitespace")
+
+
+def test_random_bytes_named_pdf():
+    data = random.Random(1).randbytes(4096)
+    with pytest.raises(UnsupportedInput) as info:
+        extract(data, "report.pdf")
+    readable(info.value, "report.pdf", "binary data")
+
+
+def test_png_is_unsupported():
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    with pytest.raises(UnsupportedInput) as info:
+        extract(data, "scan.png")
+    readable(info.value, "binary")
+
+
+def test_truncated_pdf(pdf):
+    with pytest.raises(MalformedPDF) as info:
+        extract(pdf[: len(pdf) // 2], "cut.pdf")
+    readable(info.value, "cut.pdf", "truncated")
+
+
+def test_corrupt_pdf_body():
+    data = b"%PDF-1.7\n" + random.Random(2).randbytes(2000) + b"\n%%EOF\n"
+    with pytest.raises(MalformedPDF) as info:
+        extract(data, "junk.pdf")
+    readable(info.value, "junk.pdf", "cannot be parsed")
+
+
+def test_encrypted_pdf(pdf):
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    with pytest.raises(EncryptedPDF) as info:
+        extract(buf.getvalue(), "locked.pdf")
+    readable(info.value, "locked.pdf", "password")
+
+
+def test_zero_page_pdf():
+    buf = io.BytesIO()
+    PdfWriter().write(buf)
+    with pytest.raises(MalformedPDF) as info:
+        extract(buf.getvalue(), "nothing.pdf")
+    readable(info.value, "nothing.pdf", "no pages")
+
+
+def test_giant_mediabox():
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(200 * 72, 200 * 72))
+    c.drawString(72, 72, "A very large page of the General Assembly")
+    c.save()
+    with pytest.raises(InputTooLarge) as info:
+        extract(buf.getvalue(), "huge.pdf")
+    readable(info.value, "huge.pdf", "200 x 200 inches", "pixels")
+
+
+def test_too_many_pages_and_bytes(pdf):
+    with pytest.raises(InputTooLarge) as info:
+        extract(pdf, "long.pdf", ExtractOptions(max_pages=1))
+    readable(info.value, "2 pages", "limit is 1")
+    with pytest.raises(InputTooLarge) as info:
+        extract(pdf, "big.pdf", ExtractOptions(max_bytes=1000))
+    readable(info.value, "big.pdf", "bytes")
+
+
+# --- text ------------------------------------------------------------------------------
+
+def test_text_input_one_line_per_line():
+    data = "\ufeffThe General Assembly,\r\n\r\nRecalling its resolution 56/203,\n".encode()
+    result = extract(data, "seed.pdf")  # the name lies; the bytes decide
+    assert result.media_type == "text/plain" and result.warnings == []
+    (page,) = result.pages
+    assert page.method == "text"
+    assert [line.text for line in page.lines] == [
+        "The General Assembly,", "", "Recalling its resolution 56/203,", ""]
+    assert page.lines[0].x0 is None and page.lines[0].size is None
+
+
+def test_invalid_utf8_text_warns_and_decodes():
+    data = "Réaffirmant la résolution 56/203,\n".encode() + b"caf\xe9 \xff bad\n"
+    result = extract(data, "mixed.txt")
+    assert "Réaffirmant" in result.text and "\ufffd" in result.text
+    assert len(result.warnings) == 1 and "not valid UTF-8" in result.warnings[0]
+
+
+def test_cp1252_text_warns_and_decodes():
+    data = "Côte d’Ivoire – “draft” resolution\n".encode("cp1252")
+    result = extract(data, "legacy.txt")
+    assert result.text.strip() == "Côte d’Ivoire – “draft” resolution"
+    assert "Windows-1252" in result.warnings[0]
+
+
+def test_seed_ocr_text_reads_as_text():
+    path = "/work/shared/corpus/seed/A_C.2_58_L.37.ocr.txt"
+    if not os.path.exists(path):
+        pytest.skip("shared corpus not present")
+    with open(path, "rb") as handle:
+        result = extract(handle.read(), os.path.basename(path))
+    assert result.pages[0].method == "text"
+    assert any(re.search(r"Recalling the Programme of Action", line.text)
+               for line in result.pages[0].lines)
