@@ -1,0 +1,1068 @@
+"""Cleaning: Extracted -> Cleaned, as one visible list of small named steps.
+
+Each step takes the work in progress and returns it, recording every edit it
+made as a ``Change`` (rule = the step's name, position = offset in the text
+the step was given, before, after), so that a user can audit cleaning.
+
+    STEPS = [mark_superscripts, strip_furniture, mark_small_type_footnotes,
+             lift_footnotes, dehyphenate, unwrap_lines, normalise_spacing,
+             mark_masthead_asterisks, mark_marker_glyphs, fix_vertical_bars,
+             rejoin_split_words, split_glued_words, fix_roman_numerals, correct_words,
+             correct_words_by_context, number_footnote_markers, drop_block_anchors,
+             fix_quotes_and_spacing]
+
+Line steps work on ``work.lines`` until ``unwrap_lines`` turns them into
+paragraphs; text steps then work on the body and on each footnote text (their
+positions are offsets in the body followed by the footnotes, blank-line
+separated, as ``Work.view()`` shows).
+
+Two private-use characters carry structure between steps and never reach the
+output: ``ANCHOR`` stands where a footnote block was lifted out of the body
+(marker numbering uses it: a footnote's marker is on the page its text is on),
+and each candidate footnote marker is one character ``chr(GLYPH_BASE + i)``
+whose original glyph is ``work.glyphs[i]`` until numbering decides.
+
+Principle: corrections are mechanisms backed by evidence (a frequency lexicon,
+the document's own vocabulary, an OCR confusion model, the footnote numbering),
+never word tables, and a token carrying a digit, a slash or capitals in the
+middle (a symbol, a date, a number, a label) is never corrected. When the
+evidence is weak the word is left alone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from pipeline.model import Change, Cleaned, Extracted, Footnote
+
+VERSION = "1"
+
+ANCHOR = "\ue000"
+GLYPH_BASE = 0xE100
+GLYPH_RE = re.compile("[\ue100-\ue8ff]")
+OPENING_RE = re.compile(r"^\s*The General Assembly\s*,?\s*$")
+
+
+# --- lexicon -------------------------------------------------------------------
+
+WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    # Lazy: the list takes ~0.1 s to load and only cleaning needs it.
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency (0 = unknown, 3 = fairly common, 7 = "the"), case-insensitive."""
+    freq = _frequencies().get(word.lower(), 0.0)
+    return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
+
+
+@lru_cache(maxsize=1)
+def _frequent_by_prefix() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for word, freq in _frequencies().items():
+        if len(word) >= 5 and word.isalpha() and math.log10(freq) + 9 >= 3.0:
+            index.setdefault(word[:3], []).append(word)
+    return index
+
+
+class Lexicon:
+    """wordfreq's English list plus the document's own words and trigrams."""
+
+    def __init__(self, texts: Iterable[str]):
+        words: list[str] = []
+        self.trigrams: Counter = Counter()
+        self.fourgrams: Counter = Counter()
+        for text in texts:
+            tokens = [w.lower() for w in WORD_RE.findall(text)]
+            words += tokens
+            self.trigrams.update(zip(tokens, tokens[1:], tokens[2:]))
+            self.fourgrams.update(zip(tokens, tokens[1:], tokens[2:], tokens[3:]))
+        self.doc = Counter(words)
+
+    def doc_count(self, word: str) -> int:
+        return self.doc[word.lower()]
+
+    def is_word(self, word: str) -> bool:
+        return zipf(word) >= 3.0 or self.doc_count(word) >= 2
+
+    def words_with_gap(self, head: str, tail: str, max_gap: int = 2) -> list[str]:
+        """Frequent words spelt ``head + x + tail`` with 1 <= len(x) <= max_gap."""
+        head, tail = head.lower(), tail.lower()
+        lo, hi = len(head) + len(tail) + 1, len(head) + len(tail) + max_gap
+        return [w for w in _frequent_by_prefix().get(head[:3], [])
+                if w.startswith(head) and w.endswith(tail) and lo <= len(w) <= hi]
+
+
+def match_case(model: str, word: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    if model[:1].isupper() or model[:1] in "|1":
+        return word[:1].upper() + word[1:]
+    return word
+
+
+# --- work in progress -----------------------------------------------------------
+
+@dataclass
+class WorkLine:
+    text: str
+    page: int
+    role: str = "body"  # body | blank | furniture | anchor | footnote (layout-detected)
+    top: float | None = None
+    bottom: float | None = None
+    size: float | None = None
+    page_height: float | None = None
+    indent: int = 0  # leading spaces in the source line (OCR keeps paragraph indents)
+
+
+@dataclass
+class Work:
+    lines: list[WorkLine]
+    text: str = ""  # the body, once unwrap_lines has run
+    footnotes: list[Footnote] = field(default_factory=list)
+    blocks: list[list[str]] = field(default_factory=list)  # marks of each lifted block, by anchor
+    glyphs: list[tuple[str, bool]] = field(default_factory=list)  # (original glyph, certain)
+    furniture: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    def view(self) -> str:
+        return "\n\n".join([self.text] + [f.text for f in self.footnotes])
+
+    def lines_text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def line_offset(self, index: int) -> int:
+        return sum(len(line.text) + 1 for line in self.lines[:index])
+
+    def note(self, rule: str, position: int, before: str, after: str) -> None:
+        self.changes.append(Change(rule=rule, position=position, before=before, after=after))
+
+    def add_glyph(self, glyph: str, certain: bool = False) -> str:
+        self.glyphs.append((glyph, certain))
+        return chr(GLYPH_BASE + len(self.glyphs) - 1)
+
+
+def rewrite(work: Work, rule: str, pattern: re.Pattern, replace: Callable[[re.Match], str | None],
+            body: bool = True, footnotes: bool = True, start: int = 0) -> Work:
+    """Apply ``replace`` to every match in the body and/or footnotes, noting each change.
+
+    ``replace`` returns the new text or None to leave the match alone. ``start``
+    skips the beginning of the body (the masthead).
+    """
+    base = 0
+
+    def run(text: str, offset0: int, skip: int) -> str:
+        out, last = [], 0
+        for m in pattern.finditer(text, skip):
+            new = replace(m)
+            if new is None or new == m.group(0):
+                continue
+            out.append(text[last:m.start()])
+            out.append(new)
+            last = m.end()
+            work.note(rule, offset0 + m.start(), m.group(0), new)
+        out.append(text[last:])
+        return "".join(out)
+
+    if body:
+        work.text = run(work.text, 0, start)
+    base = len(work.text) + 2
+    for note in work.footnotes:
+        if footnotes:
+            note.text = run(note.text, base, 0)
+        base += len(note.text) + 2
+    return work
+
+
+def body_start(text: str) -> int:
+    """Offset just after the enacting formula paragraph: the masthead lies before it."""
+    m = re.search(r"(?m)^The General Assembly\s*,?\s*$", text)
+    return m.end() if m else 0
+
+
+# --- line steps -------------------------------------------------------------------
+
+def mark_superscripts(work: Work, extracted: Extracted) -> Work:
+    """Layout: spans the source set as superscript become certain marker candidates."""
+    for page in extracted.pages:
+        for line in page.lines:
+            if not line.superscripts:
+                continue
+            text = line.text
+            for start, end in sorted(line.superscripts, reverse=True):
+                glyph = text[start:end].strip()
+                if glyph:
+                    text = text[:start] + work.add_glyph(glyph, certain=True) + text[end:]
+            line.text = text
+    return work
+
+
+JOB_NUMBER_RE = re.compile(r"^\d{2}-\d{5}\s*(\([A-Z]\))?(\s+\d{6}){0,2}\s*$")
+BARCODE_RE = re.compile(r"^\*\d{6,8}\*$")
+PAGE_NUMBER_RE = re.compile(r"^\d{1,3}\s*/\s*\d{1,3}$")
+SYMBOL_RE = r"(?:A|E|S)/(?:[A-Za-z0-9.\-]+/)*[A-Za-z0-9.\-]*[A-Za-z0-9]"
+RUNNING_HEADER_RE = re.compile(rf"^(\d{{1,3}}/\d{{1,3}}\s+)?{SYMBOL_RE}(\s+\d{{1,3}}/\d{{1,3}})?$")
+NOISE_RE = re.compile(r"^[^A-Za-z0-9]+$")
+BOILERPLATE_RE = re.compile(r"^(Please recycle|\d+ ?[A-Z]? ?\d* ?Please recycle)\b", re.I)
+
+
+def is_furniture_text(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and any(p.match(t) for p in (
+        JOB_NUMBER_RE, BARCODE_RE, PAGE_NUMBER_RE, RUNNING_HEADER_RE, NOISE_RE, BOILERPLATE_RE))
+
+
+def repeated_margin_lines(lines: list[WorkLine]) -> set[str]:
+    """Texts (digits masked) that recur at the top or foot of two or more pages."""
+    pages: dict[int, list[WorkLine]] = {}
+    for line in lines:
+        if line.role == "body":
+            pages.setdefault(line.page, []).append(line)
+    seen: Counter = Counter()
+    for page_lines in pages.values():
+        margin = page_lines[:2] + page_lines[-2:]
+        if page_lines and page_lines[0].page_height:  # layout: the outer 8% of the page
+            h = page_lines[0].page_height
+            margin = [ln for ln in page_lines if ln.top is not None
+                      and (ln.top < 0.08 * h or (ln.bottom or ln.top) > 0.92 * h)]
+        seen.update({re.sub(r"\d", "#", ln.text.strip()) for ln in margin})
+    return {t for t, n in seen.items() if n >= 2 and len(pages) >= 2 and t}
+
+
+def strip_furniture(work: Work) -> Work:
+    """Running headers with the symbol, job numbers, barcodes, page numbers -> furniture."""
+    repeated = repeated_margin_lines(work.lines)
+    for i, line in enumerate(work.lines):
+        if line.role != "body":
+            continue
+        masked = re.sub(r"\d", "#", line.text.strip())
+        if is_furniture_text(line.text) or masked in repeated:
+            work.note("strip_furniture", work.line_offset(i), line.text, "")
+            work.furniture.append(line.text.strip())
+            line.role = "furniture"
+    return work
+
+
+FOOTNOTE_START_RE = re.compile(r"^\s*(\*{1,3}|\d{1,3})\s+(\S.*)$")
+ABBREVIATION_END_RE = re.compile(r"\b(No|Nos|chap|chaps|para|paras|sect|vol|p|pp|art|Corr|Add|Rev)\.$")
+
+
+def footnote_start(text: str, expected: int, star_ok: bool) -> tuple[str, str] | None:
+    """(mark, text) if the line opens the next expected footnote ("3 Ibid." or "* On behalf")."""
+    m = FOOTNOTE_START_RE.match(text)
+    if not m:
+        return None
+    mark, rest = m.group(1), m.group(2)
+    if mark.startswith("*"):
+        return (mark, rest) if star_ok and rest[:1].isupper() else None
+    return (mark, rest) if int(mark) == expected else None
+
+
+def footnote_complete(text: str) -> bool:
+    t = text.rstrip()
+    return t.endswith(".") and not ABBREVIATION_END_RE.search(t)
+
+
+def continues_footnote(text: str) -> bool:
+    t = text.lstrip()
+    return bool(t) and (t[0].islower() or t[0].isdigit() or t[0] in "(-–")
+
+
+class _FootnoteState:
+    def __init__(self):
+        self.expected = 1
+        self.star_ok = True
+
+    def advance(self, mark: str) -> None:
+        if mark.startswith("*"):
+            return
+        self.expected = int(mark) + 1
+        self.star_ok = False
+
+
+def _read_footnote_block(lines: list[WorkLine], i: int, first: tuple[str, str],
+                         state: _FootnoteState) -> tuple[list[Footnote], int]:
+    """Footnotes from line i on (which opens ``first``); returns them and the index after."""
+    notes = [Footnote(mark=first[0], text=first[1].strip())]
+    state.advance(first[0])
+    j = i + 1
+    while j < len(lines):
+        line = lines[j]
+        if line.role in ("furniture",):
+            j += 1
+            continue
+        if line.role == "blank":
+            k = j
+            while k < len(lines) and lines[k].role in ("blank", "furniture"):
+                k += 1
+            nxt = footnote_start(lines[k].text, state.expected, state.star_ok) if k < len(lines) \
+                and lines[k].role == "body" else None
+            if nxt and footnote_complete(notes[-1].text):
+                j = k
+                continue
+            break
+        if line.role != "body" or line.page != lines[i].page:
+            break  # the next page's body comes first in text order
+        nxt = footnote_start(line.text, state.expected, state.star_ok)
+        if nxt and footnote_complete(notes[-1].text):
+            notes.append(Footnote(mark=nxt[0], text=nxt[1].strip()))
+            state.advance(nxt[0])
+        elif footnote_complete(notes[-1].text) and (
+                not continues_footnote(line.text) or NUMBERED_START_RE.match(line.text)
+                or line.indent > 0):
+            break  # the body resumes right under the block (its own look or its indent)
+        else:
+            notes[-1].text += " " + line.text.strip()
+        j += 1
+    return notes, j
+
+
+def lift_footnotes(work: Work) -> Work:
+    """Move footnote blocks out of the body, leaving an ANCHOR where each block stood.
+
+    A block opens after a blank line (or at a page top, or in small type at the
+    page foot) with the next expected footnote number and no dot ("3 Ibid."),
+    or with "*" for the asterisk note; so "2 July 1999" inside a paragraph, or
+    "2. Urges", is never taken for a footnote.
+    """
+    state = _FootnoteState()
+    lines = work.lines
+    out: list[WorkLine] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        prev = out[-1] if out else None
+        at_block_edge = prev is None or prev.role in ("blank", "anchor", "furniture") \
+            or prev.page != line.page or line.role == "footnote"
+        first = footnote_start(line.text, state.expected, state.star_ok) \
+            if line.role in ("body", "footnote") and at_block_edge else None
+        if first and line.role == "body" and not footnote_complete_plausible(lines, i):
+            first = None
+        if not first:
+            out.append(line)
+            i += 1
+            continue
+        if line.role == "footnote":  # layout already knows: take every small-type line
+            notes, j = _read_layout_footnotes(lines, i, first, state)
+        else:
+            notes, j = _read_footnote_block(lines, i, first, state)
+        block_text = "\n".join(ln.text for ln in lines[i:j])
+        work.note("lift_footnotes", work.line_offset(i), block_text, "")
+        work.footnotes += notes
+        work.blocks.append([n.mark for n in notes if not n.mark.startswith("*")])
+        out.append(WorkLine(text=ANCHOR, page=line.page, role="anchor"))
+        i = j
+    work.lines = out
+    return work
+
+
+def footnote_complete_plausible(lines: list[WorkLine], i: int) -> bool:
+    """A text-only footnote opener must reach a full stop before the body resumes."""
+    text = lines[i].text
+    for line in lines[i + 1:i + 6]:
+        if footnote_complete(text) or line.role != "body":
+            break
+        text += " " + line.text
+    return footnote_complete(text)
+
+
+def _read_layout_footnotes(lines: list[WorkLine], i: int, first: tuple[str, str],
+                           state: _FootnoteState) -> tuple[list[Footnote], int]:
+    notes = [Footnote(mark=first[0], text=first[1].strip())]
+    state.advance(first[0])
+    j = i + 1
+    while j < len(lines) and lines[j].role in ("footnote", "blank"):
+        if lines[j].role == "footnote":
+            nxt = FOOTNOTE_START_RE.match(lines[j].text)
+            if nxt and (nxt.group(1).startswith("*") or int(nxt.group(1)) == state.expected):
+                notes.append(Footnote(mark=nxt.group(1), text=nxt.group(2).strip()))
+                state.advance(nxt.group(1))
+            else:
+                notes[-1].text += " " + lines[j].text.strip()
+        j += 1
+    return notes, j
+
+
+def mark_small_type_footnotes(work: Work) -> Work:
+    """Layout: lines in smaller type below the body at a page foot are footnote lines.
+
+    Their leading superscript (a certain glyph) is turned back into the plain mark
+    so that the numbering reader sees "3 Ibid.".
+    """
+    sizes = [ln.size for ln in work.lines if ln.role == "body" and ln.size]
+    if not sizes:
+        return work
+    body_size = statistics.median(sizes)
+    pages: dict[int, list[int]] = {}
+    for idx, ln in enumerate(work.lines):
+        if ln.role == "body":
+            pages.setdefault(ln.page, []).append(idx)
+    for indices in pages.values():
+        for idx in reversed(indices):  # walk up from the foot while the type is small
+            ln = work.lines[idx]
+            if not ln.size or ln.size > 0.9 * body_size:
+                break
+            ln.role = "footnote"
+            m = re.match(r"^\s*([\ue100-\ue8ff])\s*", ln.text)
+            if m:
+                glyph = work.glyphs[ord(m.group(1)) - GLYPH_BASE][0]
+                ln.text = f"{glyph} {ln.text[m.end():]}"
+    return work
+
+
+def dehyphenate(work: Work) -> Work:
+    """Undo end-of-line hyphenation: "develop-/ment" -> "development", "sub-/item" stays "sub-item".
+
+    The hyphen goes only when the joined word is a known word and the document
+    never writes it hyphenated elsewhere.
+    """
+    lines = [ln for ln in work.lines if ln.role == "body"]
+    lex = Lexicon(ln.text for ln in lines)
+    for cur, nxt in zip(lines, lines[1:]):
+        m = re.search(r"([A-Za-z]+)-$", cur.text.rstrip())
+        n = re.match(r"^\s*([a-z]+)(.*)$", nxt.text)
+        if not (m and n):
+            continue
+        head, tail = m.group(1), n.group(1)
+        hyphenated = f"{head}-{tail}".lower()
+        keep = not lex.is_word(head + tail) or hyphenated in _hyphenated_forms(lines)
+        joined = f"{head}-{tail}" if keep else head + tail
+        position = work.line_offset(work.lines.index(cur)) + m.start()
+        cur.text = cur.text.rstrip()[:m.start()] + joined
+        nxt.text = n.group(2).lstrip()
+        work.note("dehyphenate", position, f"{head}-\n{tail}", joined)
+    return work
+
+
+def _hyphenated_forms(lines: list[WorkLine]) -> set[str]:
+    return {m.group(0).lower() for ln in lines for m in re.finditer(r"[A-Za-z]+-[A-Za-z]+", ln.text)}
+
+
+PARAGRAPH_END_RE = re.compile(r"[,;:.][\"”’)]?\s*[\ue100-\ue8ff]?\S{0,2}$")
+NUMBERED_START_RE = re.compile(r"^\s*\d{1,3}\.\s+\S")
+
+
+def ends_paragraph(text: str) -> bool:
+    return bool(PARAGRAPH_END_RE.search(text.rstrip(" " + ANCHOR)))
+
+
+def unwrap_lines(work: Work) -> Work:
+    """Join lines into paragraphs separated by one blank line.
+
+    A blank line, a lifted footnote block or a page break ends a paragraph only
+    if its text ends like one (",", ";", "."): otherwise the paragraph was
+    interrupted and goes on. The masthead (before "The General Assembly,")
+    keeps its line breaks, since its lines are separate fields.
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    in_masthead = any(OPENING_RE.match(ln.text) for ln in work.lines if ln.role == "body")
+    pending = interrupted = False
+    last_page, last_indent = None, 0
+
+    def flush():
+        if current:
+            sep = "\n" if in_masthead else " "
+            paragraphs.append(sep.join(current))
+            current.clear()
+
+    for index, ln in enumerate(work.lines):
+        if ln.role in ("blank", "furniture"):
+            pending = True
+            interrupted |= ln.role == "furniture"
+            continue
+        if ln.role == "anchor":
+            current.append(ANCHOR) if current else paragraphs.append(ANCHOR)
+            pending = interrupted = True
+            continue
+        text = ln.text.strip()
+        if not text:
+            continue
+        if last_page is not None and ln.page != last_page:
+            pending = interrupted = True
+        prev = " ".join(current)
+        if in_masthead:
+            if pending:
+                flush()
+            current.append(text)
+            if OPENING_RE.match(text):
+                flush()
+                in_masthead = False
+        else:
+            new = not current or _starts_new_paragraph(prev, text, pending, interrupted,
+                                                       ln.indent > last_indent)
+            if new:
+                flush()
+            elif pending:  # a paragraph rejoined across an interruption
+                work.note("unwrap_lines", work.line_offset(index), "\n\n", " ")
+            current.append(text)
+        pending = interrupted = False
+        last_page, last_indent = ln.page, ln.indent
+    flush()
+    work.text = "\n\n".join(p for p in paragraphs if p.strip())
+    return work
+
+
+def _starts_new_paragraph(prev: str, text: str, pending: bool, interrupted: bool,
+                          indented: bool) -> bool:
+    prev_ends = ends_paragraph(prev)
+    if text[0].islower():
+        return False
+    if pending:
+        # Interrupted by a footnote block, furniture or a page break: a paragraph
+        # that does not end in punctuation goes on across the interruption.
+        return prev_ends or not interrupted
+    return prev_ends and (bool(NUMBERED_START_RE.match(text)) or indented)
+
+
+# --- text steps ---------------------------------------------------------------------
+
+def normalise_spacing(work: Work) -> Work:
+    """Collapse runs of spaces and drop the space OCR puts before , ; : (``General ;``)."""
+    rewrite(work, "normalise_spacing", re.compile(r"[ \t]{2,}"), lambda m: " ")
+    return rewrite(work, "normalise_spacing", re.compile(r"(?<=\w) +(?=[,;:](\s|$|[\S]))"),
+                   lambda m: "")
+
+
+GLUED_AFTER_PUNCT_RE = re.compile(
+    r"(?<=[A-Za-z)\d][,;:.])(?P<g>\*{1,2}|[™®°]|\d{1,2}|[gsSQ]l?)(?P<rest>[A-Za-z]*)")
+GLUED_AFTER_WORD_RE = re.compile(r"(?<=[a-z]{3})(?P<g>[*™®°]|S|\d{1,2})(?=[\s,;:.\ue000]|$)")
+LOOSE_SYMBOL_RE = re.compile(r"(?<=[A-Za-z,;.]) (?P<g>[*™®°])(?=\s|$)")
+
+
+def mark_marker_glyphs(work: Work) -> Work:
+    """Find the glyphs OCR made of superscript footnote markers and hold them as candidates.
+
+    A candidate is a glyph glued after punctuation (``Cairo,*``, ``Development,2``,
+    ``Women,s``, ``General;Q``, ``ent,glthe`` when "the" is a word and "glthe" is
+    not) or after a word (``Women*``, ``fourthS``). Numbering decides later which
+    candidates are markers; the others get their glyph back.
+    """
+    lex = Lexicon([work.text])
+    start = body_start(work.text)
+
+    def after_punct(m: re.Match) -> str | None:
+        glyph, rest = m.group("g"), m.group("rest")
+        following = m.string[m.end():m.end() + 1]
+        if rest:
+            if glyph[0].isdigit():
+                return None
+            if glyph[0].isalpha() and (not lex.is_word(rest) or lex.is_word(glyph + rest)):
+                return None
+            return work.add_glyph(glyph) + " " + rest
+        if following not in ("", " ", "\n", ANCHOR):
+            return None
+        if m.string[m.start() - 2].isdigit() and not glyph[0].isdigit():
+            return None  # "1994,s" is no marker; "2005-2015,1" may be
+        return work.add_glyph(glyph)
+
+    rewrite(work, "mark_marker_glyphs", GLUED_AFTER_PUNCT_RE, after_punct, footnotes=False,
+            start=start)
+    rewrite(work, "mark_marker_glyphs", GLUED_AFTER_WORD_RE,
+            lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
+    return rewrite(work, "mark_marker_glyphs", LOOSE_SYMBOL_RE,
+                   lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
+
+
+BAR_WORD_RE = re.compile(r"(?<![\w|])[A-Za-z|]*\|[A-Za-z|]*(?![\w|])")
+
+
+def fix_vertical_bars(work: Work) -> Work:
+    """A ``|`` touching letters is an I or an l: take the reading the lexicon knows (``|bid`` -> ``Ibid``)."""
+    def fix(m: re.Match) -> str | None:
+        token = m.group(0)
+        if not re.search(r"[A-Za-z]", token):
+            return None
+        readings = _bar_readings(token)
+        best = max(readings, key=lambda r: (zipf(r), r[0].isupper()))
+        return best if zipf(best) > 0 else None
+
+    return rewrite(work, "fix_vertical_bars", BAR_WORD_RE, fix)
+
+
+def _bar_readings(token: str) -> list[str]:
+    readings = [""]
+    for ch in token:
+        readings = [r + c for r in readings for c in (("I", "l") if ch == "|" else (ch,))]
+    return readings[:64]
+
+
+
+
+def rejoin_split_words(work: Work) -> Work:
+    """Rejoin a word OCR split in two: ``I nternational``, ``Confere nce``, ``Develo ent``.
+
+    Joined when the halves are not both words but their union is one, or when a
+    non-word head and a tail frame exactly one frequent word with one or two
+    lost letters between them (``Develo`` + ``pm`` + ``ent``).
+    """
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def join(m: re.Match) -> str | None:
+        head, tail = m.group(1), m.group(2)
+        if tail[0].isupper():
+            return None
+        union = head + tail
+        broken = zipf(tail) < 2.5 or (len(head) > 1 and zipf(head) < 2.5)
+        if zipf(union) >= 3.0 and broken and lex.doc_count(tail) <= 1:
+            return union
+        if len(head) >= 4 and zipf(head) < 2.0 and lex.doc_count(head) <= 1:
+            fills = lex.words_with_gap(head, tail)
+            in_doc = [w for w in fills if lex.doc_count(w)]
+            choice = in_doc if len(in_doc) == 1 else fills
+            if len(choice) == 1:
+                return match_case(head, choice[0])
+        return None
+
+    return rewrite_pairs(work, "rejoin_split_words", join)
+
+
+def rewrite_pairs(work: Work, rule: str, join: Callable[[re.Match], str | None]) -> Work:
+    """Like ``rewrite`` over overlapping pairs of words: a rejected pair consumes only its head."""
+    pattern = re.compile(r"(?<![\w/.\-])([A-Za-z]+) ([A-Za-z]+)(?![\w/\-])")
+
+    def scan(text: str) -> str:
+        pos, out = 0, []
+        while (m := pattern.search(text, pos)) is not None:
+            new = join(m)
+            if new is None:
+                out.append(text[pos:m.end(1)])
+                pos = m.end(1)
+                continue
+            out.append(text[pos:m.start()] + new)
+            offset = len("".join(out)) - len(new)
+            work.note(rule, offset, m.group(0), new)
+            pos = m.end()
+        return "".join(out) + text[pos:]
+
+    work.text = scan(work.text)
+    for note in work.footnotes:
+        note.text = scan(note.text)
+    return work
+
+
+GLUED_RE = re.compile(r"(?<![\w/.\-])[A-Za-z]{6,}(?![\w/\-])")
+
+
+def split_glued_words(work: Work) -> Work:
+    """Split two words OCR glued together (``activitiesin`` -> ``activities in``)."""
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def split(m: re.Match) -> str | None:
+        token = m.group(0)
+        if zipf(token) > 0 or lex.doc_count(token) > 1 or not token[1:].islower():
+            return None
+        best, best_score = None, 0.0
+        for i in range(2, len(token) - 1):
+            a, b = token[:i], token[i:]
+            score = min(zipf(a), zipf(b))
+            if score >= 3.0 and score > best_score:
+                best, best_score = f"{a} {b}", score
+        return best
+
+    return rewrite(work, "split_glued_words", GLUED_RE, split)
+
+
+ROMAN_RE = re.compile(r"^(M{0,3})(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+ROMANISH = r"[IVXL1l|]+"
+ROMAN_CONTEXTS = [
+    # annexes and chapters are numbered in roman type: "annex 11", "chap. |"
+    re.compile(rf"\b(?:annex|Annex|chap\.|chapter|Chapter) ({ROMANISH})(?=[\s,.;:)]|$)"),
+    # sections and parts when subdivided by a letter: "section 11.C"
+    re.compile(rf"\b(?:section|Section|part|Part) ({ROMANISH})(?=\.[A-Z]\b)"),
+    # old resolutions: "217 A (111)", "1514 (XV)"
+    re.compile(rf"(?<=\d )(?:[A-Z] )?\(({ROMANISH})\)"),
+    # United Nations sales numbers: "E.95.X111.18"
+    re.compile(rf"\b[A-Z]\.\d\d\.({ROMANISH})(?=\.)"),
+]
+
+
+def fix_roman_numerals(work: Work) -> Work:
+    """Roman numerals OCR read as digits or bars, where the context calls for one."""
+    for pattern in ROMAN_CONTEXTS:
+        def fix(m: re.Match) -> str | None:
+            token = m.group(1)
+            roman = re.sub(r"[1l|]", "I", token)
+            if roman == token or not ROMAN_RE.match(roman):
+                return None
+            cut = m.start(1) - m.start(0)
+            return m.group(0)[:cut] + roman + m.group(0)[cut + len(token):]
+
+        rewrite(work, "fix_roman_numerals", pattern, fix)
+    return work
+
+
+CONFUSIONS = [("rn", "m"), ("m", "rn"), ("li", "h"), ("h", "li"), ("ti", "u"), ("u", "ti"),
+              ("cl", "d"), ("d", "cl"), ("vv", "w"), ("ii", "u"), ("y", "v"), ("v", "y"),
+              ("j", "i"), ("i", "j"), ("a", "o"), ("o", "a"), ("e", "c"), ("c", "e"),
+              ("1", "l"), ("l", "1"), ("1", "i"), ("0", "o"), ("5", "s"), ("n", "u"), ("u", "n"),
+              ("f", "t"), ("t", "f"), ("e", "o"), ("o", "e"), ("ri", "n"), ("in", "m"),
+              ("fi", "h"), ("b", "h"), ("h", "b"), ("l", "i"), ("i", "l"), ("c", "o")]
+WORD_TOKEN_RE = re.compile(r"(?<![\w/.\-|])[A-Za-z][a-z01]*(?![\w/|])")
+
+
+def confusion_variants(word: str, depth: int = 2) -> set[str]:
+    """Spellings reachable by up to ``depth`` OCR confusions (rn/m, ti/u, y/v, ...)."""
+    found, frontier = set(), {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for a, b in CONFUSIONS:
+                start = w.find(a)
+                while start != -1:
+                    nxt.add(w[:start] + b + w[start + len(a):])
+                    start = w.find(a, start + 1)
+        found |= nxt
+        frontier = nxt
+    found.discard(word)
+    return found
+
+
+def single_edits(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + c + b[1:] for a, b in splits if b for c in letters}
+            | {a + c + b for a, b in splits for c in letters}) - {word}
+
+
+def best_correction(token: str, lex: Lexicon) -> str | None:
+    """The correction of a non-word, if the evidence is strong, else None.
+
+    Candidates come from the confusion model (margin of 2 Zipf points over the
+    token, 2.5 for a capitalised word wordfreq knows) or from one plain edit
+    (margin 2.5, words of 4+ letters); the winner
+    must lead the runner-up by half a point. Words the document uses twice are
+    never touched.
+    """
+    low = token.lower()
+    base = zipf(low)
+    if len(low) < 3 or base >= 3.0 or lex.doc_count(low) >= 2:
+        return None
+    scored: dict[str, float] = {}
+    # A capitalised word may be a name wordfreq knows a little ("Quito"): ask for more.
+    confusion_margin = 2.5 if token[:1].isupper() and base > 0 else 2.0
+    for cand in confusion_variants(low):
+        z = zipf(cand) + (0.5 if lex.doc_count(cand) else 0.0)
+        if z >= 3.0 and z - base >= confusion_margin:
+            scored[cand] = z
+    if len(low) >= 4:
+        for cand in single_edits(low) - scored.keys():
+            z = zipf(cand) + (0.5 if lex.doc_count(cand) else 0.0)
+            if z >= 3.0 and z - base >= 2.5:
+                scored[cand] = z
+    if not scored:
+        return None
+    ranked = sorted(scored.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 0.5:
+        return None
+    return match_case(token, ranked[0][0])
+
+
+def correct_words(work: Work) -> Work:
+    """Correct non-words (``proyjsions``, ``Fotirth``, ``Chil``) with lexicon and confusion model."""
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def fix(m: re.Match) -> str | None:
+        token = m.group(0)
+        if _is_protected(m):
+            return None
+        return best_correction(token, lex)
+
+    return rewrite(work, "correct_words", WORD_TOKEN_RE, fix)
+
+
+def _is_protected(m: re.Match) -> bool:
+    """Tokens inside a chunk with digits or slashes (symbols, dates' numbers, labels) stay."""
+    text = m.string
+    left = text.rfind(" ", 0, m.start()) + 1
+    right = text.find(" ", m.end())
+    chunk = text[left:right if right != -1 else len(text)]
+    return bool(re.search(r"[\d/]", chunk)) or chunk.startswith("(")
+
+
+def correct_words_by_context(work: Work) -> Work:
+    """Real words OCR made of others (``of All Farms of`` for ``of All Forms of``).
+
+    A word is replaced by a one-confusion neighbour only when the document itself
+    prints the neighbour elsewhere amid the same three words (two before and one
+    after, or one before and two after), prints the word so only this once, and
+    the neighbour is the commoner English word.
+    """
+    pattern = re.compile(r"(?<=[A-Za-z] )[A-Za-z]{3,}(?= [A-Za-z])")
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def fix(m: re.Match) -> str | None:
+        left = [w.lower() for w in WORD_RE.findall(m.string[max(0, m.start() - 60):m.start()])][-2:]
+        right = [w.lower() for w in WORD_RE.findall(m.string[m.end():m.end() + 60])][:2]
+        word = m.group(0).lower()
+        if len(left) < 1 or len(right) < 1 or lex.trigrams[(left[-1], word, right[0])] > 1:
+            return None
+        for cand in sorted(confusion_variants(word, depth=1)):
+            if zipf(cand) <= zipf(word):
+                continue
+            left_gram = len(left) == 2 and lex.fourgrams[(left[0], left[1], cand, right[0])]
+            right_gram = len(right) == 2 and lex.fourgrams[(left[-1], cand, right[0], right[1])]
+            if left_gram or right_gram:
+                return match_case(m.group(0), cand)
+        return None
+
+    return rewrite(work, "correct_words_by_context", pattern, fix)
+
+
+def number_footnote_markers(work: Work) -> Work:
+    """Turn marker candidates into ``[^N]``, and place markers OCR lost.
+
+    The footnote texts tell the numbering (1..N), so the body must carry markers
+    1..N in order, each on the page (between block anchors) where its text
+    stands. Candidates are matched to numbers in order (a digit glyph only to its
+    own number); a number left without a candidate is placed at the end of a
+    Title-Case name of the enumeration it falls in (``the Convention on the
+    Rights of the Child``), when such ends are exactly as many as the lost
+    markers. The asterisk note's marker is sought in the masthead.
+    """
+    text = work.text
+    start = body_start(text)
+    edits: dict[int, str] = {}  # position of a glyph char (or insertion point) -> new text
+    inserts: list[tuple[int, str]] = []
+    windows = _windows(text, start, len(work.blocks))
+    blocks = work.blocks if work.blocks else [[]]
+    if not work.blocks and work.footnotes:
+        blocks = [[f.mark for f in work.footnotes if not f.mark.startswith("*")]]
+    for (lo, hi), marks in zip(windows, blocks):
+        cands = [m.start() for m in GLYPH_RE.finditer(text, lo, hi)]
+        matched = _match_in_order(cands, marks, work)
+        for pos, mark in matched.items():
+            edits[pos] = f"[^{mark}]"
+        inserts += _place_lost(text, lo, hi, marks, matched)
+    _mark_asterisk(work, text, start, edits)
+    out = []
+    for i, ch in enumerate(text):
+        for pos, new in inserts:
+            if pos == i:
+                out.append(new)
+        if GLYPH_RE.match(ch):
+            glyph = work.glyphs[ord(ch) - GLYPH_BASE][0]
+            new = edits.get(i, glyph)
+            work.note("number_footnote_markers", i, glyph, new)
+            out.append(new)
+        else:
+            out.append(ch)
+    for pos, new in inserts:
+        if pos == len(text):
+            out.append(new)
+    for pos, new in inserts:
+        work.note("number_footnote_markers", pos, "", new)
+    work.text = "".join(out)
+    for note in work.footnotes:  # a candidate never stands in a footnote; restore any glyph
+        note.text = GLYPH_RE.sub(lambda m: work.glyphs[ord(m.group(0)) - GLYPH_BASE][0], note.text)
+    return work
+
+
+def _windows(text: str, start: int, n_blocks: int) -> list[tuple[int, int]]:
+    """Body spans between block anchors: block k's markers lie before anchor k."""
+    cuts = [m.start() for m in re.finditer(ANCHOR, text) if m.start() >= start]
+    if not cuts or n_blocks == 0:
+        return [(start, len(text))]
+    bounds = [start] + cuts
+    return [(bounds[k], bounds[k + 1]) for k in range(len(cuts))]
+
+
+def _match_in_order(cands: list[int], marks: list[str], work: Work) -> dict[int, str]:
+    """Most candidates matched to numbers in order; ties go to the earliest numbers."""
+    def fits(pos: int, mark: str) -> bool:
+        glyph = work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0]
+        return not glyph.isdigit() or glyph == mark
+
+    n, k = len(cands), len(marks)
+    best = [[0] * (k + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(k - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1],
+                             1 + best[i + 1][j + 1] if fits(cands[i], marks[j]) else 0)
+    out, i, j = {}, 0, 0
+    while i < n and j < k:
+        if fits(cands[i], marks[j]) and best[i][j] == 1 + best[i + 1][j + 1]:
+            out[cands[i]] = marks[j]
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _place_lost(text: str, lo: int, hi: int, marks: list[str],
+                matched: dict[int, str]) -> list[tuple[int, str]]:
+    """Insertion points for numbers without a candidate, from the enumeration they fall in."""
+    pos_of = {mark: pos for pos, mark in matched.items()}
+    inserts = []
+    j = 0
+    while j < len(marks):
+        if marks[j] in pos_of:
+            j += 1
+            continue
+        gap = [marks[j]]
+        while j + len(gap) < len(marks) and marks[j + len(gap)] not in pos_of:
+            gap.append(marks[j + len(gap)])
+        left = pos_of.get(marks[j - 1]) if j > 0 else None
+        right = pos_of.get(marks[j + len(gap)]) if j + len(gap) < len(marks) else None
+        if left is not None:  # the enumeration goes on in the left neighbour's paragraph
+            para_end = text.find("\n\n", left)
+            region = (left + 1, min(hi, right if right is not None else hi,
+                                    para_end if para_end != -1 else hi))
+        elif right is not None:
+            para_start = text.rfind("\n\n", lo, right)
+            region = (max(lo, para_start + 2 if para_start != -1 else lo), right)
+        else:
+            region = None
+        if region:
+            sites = enumeration_item_ends(text, *region)
+            if len(sites) == len(gap):
+                inserts += [(site, f"[^{mark}]") for site, mark in zip(sites, gap)]
+        j += len(gap)
+    return inserts
+
+
+NAME_CONNECTORS = {"of", "on", "the", "for", "against", "and", "in", "to", "at", "de", "its"}
+
+
+def enumeration_item_ends(text: str, lo: int, hi: int) -> list[int]:
+    """Ends of Title-Case names in an enumeration ("the Convention on the Rights of the Child").
+
+    An item opens with "the" + a capitalised word, runs over capitalised words and
+    connectors, stops before "and the" / ", the" (the next item) and must hold two
+    capitalised words or more. Its end is after the name's last word, or after
+    the comma that follows it (markers follow punctuation).
+    """
+    tokens = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[^\s\ue000]+", text[lo:hi])]
+    sites, i = [], 0
+    while i < len(tokens) - 1:
+        if not (tokens[i][2] == "the" and tokens[i + 1][2][:1].isupper()):
+            i += 1
+            continue
+        j, caps, end = i + 1, 0, None
+        while j < len(tokens):
+            word = tokens[j][2]
+            bare = word.rstrip(",;:.")
+            if GLYPH_RE.search(word) or "[^" in word:
+                end = None
+                break
+            if bare[:1].isupper():
+                caps += 1
+                end = tokens[j][1] if word == bare or word.endswith(",") else tokens[j][0] + len(bare)
+                if word != bare:
+                    break
+            elif bare in NAME_CONNECTORS and word == bare:
+                if bare == "and" and j + 1 < len(tokens) and tokens[j + 1][2] == "the":
+                    break
+                if not any(t[2][:1].isupper() for t in tokens[j + 1:j + 3]):
+                    break
+            else:
+                break
+            j += 1
+        if end is not None and caps >= 2:
+            sites.append(lo + end)
+        i = max(j, i + 1)
+    return sites
+
+
+def _mark_asterisk(work: Work, text: str, start: int, edits: dict[int, str]) -> None:
+    """Certain (layout) ``*`` superscripts in the masthead mark the asterisk note."""
+    stars = [f.mark for f in work.footnotes if f.mark.startswith("*")]
+    if not stars:
+        return
+    for m in GLYPH_RE.finditer(text, 0, start):
+        glyph = work.glyphs[ord(m.group(0)) - GLYPH_BASE][0]
+        if glyph.startswith("*") and glyph in stars:
+            edits[m.start()] = f"[^{glyph}]"
+
+
+def mark_masthead_asterisks(work: Work) -> Work:
+    """``Morocco*: draft resolution`` -> ``Morocco[^*]: ...`` when a ``*`` footnote exists."""
+    stars = {f.mark for f in work.footnotes if f.mark.startswith("*")}
+    start = body_start(work.text)
+    if not stars or not start:
+        return work
+    pattern = re.compile(r"(?<=[A-Za-z)])(\*{1,3})(?=[\s:,.]|$)")
+    head = work.text[:start]
+
+    def fix(m: re.Match) -> str | None:
+        return f"[^{m.group(1)}]" if m.group(1) in stars else None
+
+    saved, work.text = work.text[start:], head
+    footnotes, work.footnotes = work.footnotes, []
+    rewrite(work, "mark_masthead_asterisks", pattern, fix)
+    work.text, work.footnotes = work.text + saved, footnotes
+    return work
+
+
+def drop_block_anchors(work: Work) -> Work:
+    """Remove the footnote-block anchors now that numbering has used them."""
+    rewrite(work, "drop_block_anchors", re.compile(rf" ?{ANCHOR}"), lambda m: "")
+    work.text = re.sub(r"\n{3,}", "\n\n", work.text).strip()
+    return work
+
+
+def fix_quotes_and_spacing(work: Work) -> Work:
+    """``“ International”`` -> ``“International”``; spaces around marks and punctuation."""
+    rules = [
+        (re.compile(r"(?<=[“‘(]) +"), ""),
+        (re.compile(r" +(?=[”’)])"), ""),
+        (re.compile(r" +(?=[,;:](?:\s|$))"), ""),
+        (re.compile(r" +(?=\[\^)"), ""),
+        (re.compile(r"(?<=[^\s\n])  +"), " "),
+        (re.compile(r"(?m) +$"), ""),
+    ]
+    for pattern, repl in rules:
+        rewrite(work, "fix_quotes_and_spacing", pattern, lambda m, r=repl: r)
+    return work
+
+
+# --- the pipeline -----------------------------------------------------------------------
+
+LINE_STEPS = [strip_furniture, mark_small_type_footnotes, lift_footnotes, dehyphenate, unwrap_lines]
+TEXT_STEPS = [normalise_spacing, mark_masthead_asterisks, mark_marker_glyphs, fix_vertical_bars,
+              rejoin_split_words, split_glued_words, fix_roman_numerals, correct_words,
+              correct_words_by_context, number_footnote_markers, drop_block_anchors,
+              fix_quotes_and_spacing]
+STEPS = [mark_superscripts] + LINE_STEPS + TEXT_STEPS
+
+
+def start_work(extracted: Extracted) -> Work:
+    lines = []
+    for page in extracted.pages:
+        for line in page.lines:
+            text = line.text.replace("\f", "")
+            role = "body" if text.strip() else "blank"
+            lines.append(WorkLine(text=text.rstrip(), page=page.number, role=role,
+                                  top=line.top, bottom=line.bottom, size=line.size,
+                                  page_height=page.height,
+                                  indent=len(text) - len(text.lstrip(" "))))
+    return Work(lines=lines)
+
+
+def clean(extracted: Extracted) -> Cleaned:
+    """The readable intermediate text of an extracted document (see module docstring)."""
+    extracted = extracted.model_copy(deep=True)
+    work = Work(lines=[])
+    work = mark_superscripts(work, extracted)
+    glyphs = work.glyphs
+    work = start_work(extracted)
+    work.glyphs = glyphs
+    for step in LINE_STEPS + TEXT_STEPS:
+        work = step(work)
+    return Cleaned(text=work.text, footnotes=work.footnotes, furniture=work.furniture,
+                   changes=work.changes)

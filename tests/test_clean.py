@@ -1,0 +1,269 @@
+"""The cleaning steps one by one on small made-up inputs, then the seed end to end."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import clean as c
+from pipeline.model import Extracted, Footnote, Line, Page
+from pipeline.scoring import footnote_scores, raw_cer, text_cer
+from pipeline.segment import segment
+
+SEED = Path(__file__).parents[2] / "shared/corpus/seed"
+SEED_STEM = "A_C.2_58_L.37"
+
+
+def extracted(text: str, **line_fields) -> Extracted:
+    pages = [Page(number=i, method="text", lines=[Line(text=t) for t in page.splitlines()])
+             for i, page in enumerate(text.split("\f"), 1)]
+    return Extracted(source_name="t", media_type="text/plain", pages=pages)
+
+
+def line_work(text: str) -> c.Work:
+    return c.start_work(extracted(text))
+
+
+def text_work(text: str, footnotes=()) -> c.Work:
+    return c.Work(lines=[], text=text, footnotes=[Footnote(mark=m, text=t) for m, t in footnotes])
+
+
+def body_lines(work: c.Work) -> list[str]:
+    return [ln.text for ln in work.lines if ln.role == "body"]
+
+
+# --- line steps -----------------------------------------------------------------
+
+def test_strip_furniture_keeps_job_numbers_barcodes_headers_and_page_numbers_aside():
+    work = c.strip_furniture(line_work(
+        "18-18142 (E) 021118\n*1818142*\nA/C.2/58/L.37\n2/5\nRecalling its resolution 56/203,\n"
+        "2 July 1999, in particular"))
+    assert work.furniture == ["18-18142 (E) 021118", "*1818142*", "A/C.2/58/L.37", "2/5"]
+    assert body_lines(work) == ["Recalling its resolution 56/203,", "2 July 1999, in particular"]
+    assert {ch.rule for ch in work.changes} == {"strip_furniture"}
+
+
+def test_strip_furniture_drops_lines_repeated_at_page_tops():
+    work = c.strip_furniture(line_work("Draft text page\nRecalling a,\n\fDraft text page\nNoting b,"))
+    assert work.furniture == ["Draft text page", "Draft text page"]
+
+
+def test_lift_footnotes_reads_the_numbering_and_leaves_an_anchor():
+    work = c.lift_footnotes(line_work(
+        "Recalling the Conference at Cairo,* and section 11.C of\n2 July 1999 text,\n\n"
+        "* On behalf of the Group of 77 and\nChina.\n\n1 Report of the Conference, Cairo, 5-13 September\n"
+        "1994 (Sales No. E.95.XIII.18).\n2 Ibid., annex.\n Reaffirming the validity,"))
+    assert [(f.mark, f.text) for f in work.footnotes] == [
+        ("*", "On behalf of the Group of 77 and China."),
+        ("1", "Report of the Conference, Cairo, 5-13 September 1994 (Sales No. E.95.XIII.18)."),
+        ("2", "Ibid., annex.")]
+    assert "2 July 1999 text," in body_lines(work)  # mid-paragraph, not footnote 2
+    assert body_lines(work)[-1] == " Reaffirming the validity,"
+    assert work.blocks == [["1", "2"]]
+    assert [ln.role for ln in work.lines].count("anchor") == 1
+
+
+def test_lift_footnotes_ignores_a_number_that_is_not_the_next_one():
+    work = c.lift_footnotes(line_work("Noting it,\n\n3 Report of something.\n"))
+    assert work.footnotes == []
+
+
+def test_dehyphenate_joins_known_words_and_keeps_compounds():
+    work = c.dehyphenate(line_work("a high-level dialogue on migra-\ntion and the sub-\nitem of the Inter-\nnational"))
+    assert body_lines(work) == ["a high-level dialogue on migration", "and the sub-item", "of the International", ""]
+
+
+def test_unwrap_lines_rejoins_a_paragraph_interrupted_by_a_footnote_block():
+    work = c.start_work(extracted("The General Assembly,\n\nNoting that migration\n\n1 Ibid.\n\f"
+                                  "policies differ,\n\nBearing in mind,"))
+    work = c.unwrap_lines(c.lift_footnotes(work))
+    paragraphs = work.text.replace(c.ANCHOR, "").split("\n\n")
+    assert [" ".join(p.split()) for p in paragraphs] == [
+        "The General Assembly,", "Noting that migration policies differ,", "Bearing in mind,"]
+
+
+def test_unwrap_lines_keeps_masthead_lines_apart():
+    work = c.unwrap_lines(line_work("United Nations A/C.2/58/L.37\nSecond Committee\n\nThe General Assembly,\n\nNoting a\nb,"))
+    assert work.text == "United Nations A/C.2/58/L.37\nSecond Committee\n\nThe General Assembly,\n\nNoting a b,"
+
+
+# --- text steps -----------------------------------------------------------------
+
+def test_normalise_spacing():
+    work = c.normalise_spacing(text_work("1.  Takes note of the report of the Secretary-General ;Q"))
+    assert work.text == "1. Takes note of the report of the Secretary-General;Q"
+
+
+def number(text: str, blocks: list[list[str]], notes=None) -> str:
+    work = text_work(text, notes or [(m, "x.") for b in blocks for m in b])
+    work.blocks = blocks
+    for step in (c.mark_marker_glyphs, c.number_footnote_markers, c.drop_block_anchors):
+        work = step(work)
+    return work.text
+
+
+def test_marker_glyphs_are_numbered_in_order():
+    text = ("The General Assembly,\n\nRecalling Cairo,* the Declaration on Social Development,2 "
+            "the Summit for Social Development,glthe Conference on Women* and the twenty-fourthS "
+            "session,\n\n1. Takes note of the report;Q " + c.ANCHOR)
+    assert number(text, [["1", "2", "3", "4", "5", "6"]]).split("\n\n")[1:] == [
+        "Recalling Cairo,[^1] the Declaration on Social Development,[^2] the Summit for Social "
+        "Development,[^3] the Conference on Women[^4] and the twenty-fourth[^5] session,",
+        "1. Takes note of the report;[^6]"]
+
+
+def test_a_glyph_without_a_footnote_gets_its_text_back():
+    text = "The General Assembly,\n\nRecalling Cairo,* in 2004,\n\n"
+    assert number(text, []) == "The General Assembly,\n\nRecalling Cairo,* in 2004,"
+
+
+def test_markers_stay_on_the_page_of_their_footnote_text():
+    # The "Q" is after block 1's anchor: it can only be marker 3, and 2 is lost (no site).
+    text = "The General Assembly,\n\nNoting Cairo,* it, " + c.ANCHOR + "\n\nNoting the report;Q " + c.ANCHOR
+    assert number(text, [["1", "2"], ["3"]]) == \
+        "The General Assembly,\n\nNoting Cairo,[^1] it,\n\nNoting the report;[^3]"
+
+
+def test_lost_markers_go_to_the_ends_of_the_names_in_an_enumeration():
+    text = ("The General Assembly,\n\nReaffirming the Universal Declaration of Human Rights,™ the "
+            "Convention on the Rights of the Child and the International Convention on the "
+            "Protection of Migrant Workers and Members of Their Families, which entered into force,")
+    assert number(text, [["1", "2", "3"]]).endswith(
+        "Rights,[^1] the Convention on the Rights of the Child[^2] and the International Convention "
+        "on the Protection of Migrant Workers and Members of Their Families,[^3] which entered into force,")
+
+
+def test_lost_markers_are_not_guessed_when_the_sites_do_not_fit():
+    text = "The General Assembly,\n\nRecalling the Declaration,™ and noting the Charter of the United Nations and its work,"
+    assert "[^2]" not in number(text, [["1", "2", "3"]])
+
+
+def test_masthead_asterisk_marks_the_sponsor_note():
+    work = text_work("Morocco*: draft resolution\n\nThe General Assembly,\n\nNoting a*,", [("*", "On behalf.")])
+    assert c.mark_masthead_asterisks(work).text.startswith("Morocco[^*]: draft resolution")
+
+
+def test_fix_vertical_bars():
+    work = c.fix_vertical_bars(text_work("x", [("3", "|bid., annex."), ("4", "the |aw of the sea")]))
+    assert [f.text for f in work.footnotes] == ["Ibid., annex.", "the law of the sea"]
+
+
+def test_rejoin_split_words():
+    work = c.rejoin_split_words(text_work("the sub-item entitled “ I nternational migration” and Social Develo ent, the Confere nce"))
+    assert work.text == "the sub-item entitled “ International migration” and Social Development, the Conference"
+
+
+def test_rejoin_split_words_leaves_two_real_words():
+    assert c.rejoin_split_words(text_work("in formation of a new body")).text == "in formation of a new body"
+
+
+def test_split_glued_words():
+    work = c.split_glued_words(text_work("coordination of United Nations activitiesin the field of multiculturalism"))
+    assert work.text == "coordination of United Nations activities in the field of multiculturalism"
+
+
+@pytest.mark.parametrize("before, after", [
+    ("chap. |, resolution 1, annex |.", "chap. I, resolution 1, annex I."),
+    ("chap. 1, resolution 1, annex 11.", "chap. I, resolution 1, annex II."),
+    ("in particular section 11.C on migration", "in particular section II.C on migration"),
+    ("Resolution 217 A (111).", "Resolution 217 A (III)."),
+    ("Sales No. E.95.X111.18 and E.96.1V.8", "Sales No. E.95.XIII.18 and E.96.IV.8"),
+    ("paragraph 11 of resolution 56/203 of 21 February 2001", "paragraph 11 of resolution 56/203 of 21 February 2001"),
+    ("section 11 of the report", "section 11 of the report"),
+])
+def test_fix_roman_numerals(before, after):
+    assert c.fix_roman_numerals(text_work(before)).text == after
+
+
+def test_correct_words_fixes_non_words_and_protects_facts():
+    text = ("the relevant proyjsions of the Fotirth World Conference on the Rights of the Chil, "
+            "resolution S-21/2 of 21 February 2001, 72/4, inter alia, held at Quito, paragraph (a)")
+    assert c.correct_words(text_work(text)).text == (
+        "the relevant provisions of the Fourth World Conference on the Rights of the Child, "
+        "resolution S-21/2 of 21 February 2001, 72/4, inter alia, held at Quito, paragraph (a)")
+
+
+def test_correct_words_leaves_a_word_the_document_repeats():
+    text = "the Hyogio Framework, the Hyogio Framework"
+    assert c.correct_words(text_work(text)).text == text
+
+
+def test_correct_words_by_context_uses_the_documents_own_phrases():
+    text = "Elimination of All Forms of Racial Discrimination and of All Farms of Discrimination"
+    work = c.correct_words_by_context(text_work(text))
+    assert work.text == "Elimination of All Forms of Racial Discrimination and of All Forms of Discrimination"
+    farms = "the farms of the region and the forms of aid"
+    assert c.correct_words_by_context(text_work(farms)).text == farms
+
+
+def test_fix_quotes_and_spacing():
+    work = c.fix_quotes_and_spacing(text_work("entitled “ International migration ” , and  more [^1] here"))
+    assert work.text == "entitled “International migration”, and more[^1] here"
+
+
+def test_every_change_is_recorded_with_its_rule():
+    cleaned = c.clean(extracted("The General Assembly,\n\nNoting the proyjsions of\nresolution 56/203,\n\n1 Ibid.\n"))
+    rules = [ch.rule for ch in cleaned.changes]
+    assert "correct_words" in rules and "lift_footnotes" in rules
+    fix = next(ch for ch in cleaned.changes if ch.rule == "correct_words")
+    assert (fix.before, fix.after) == ("proyjsions", "provisions")
+
+
+# --- layout ------------------------------------------------------------------------
+
+def test_layout_superscripts_small_type_and_repeated_headers():
+    def page(n, body, foot):
+        lines = [Line(text="A/C.2/58/L.37", top=20, bottom=30, size=10)]
+        lines += [Line(text=t, top=100 + 20 * i, bottom=112 + 20 * i, size=12, superscripts=s)
+                  for i, (t, s) in enumerate(body)]
+        lines += [Line(text=t, top=700 + 12 * i, bottom=709 + 12 * i, size=9, superscripts=s)
+                  for i, (t, s) in enumerate(foot)]
+        return Page(number=n, method="pdf-text", width=600, height=800, lines=lines)
+
+    doc = Extracted(source_name="l", media_type="application/pdf", pages=[
+        page(1, [("The General Assembly,", []), ("Recalling the Declaration,1 and the", [(26, 27)]),
+                 ("Convention2 on it,", [(10, 11)])], [("1 Resolution 217 A (III).", [(0, 1)]),
+                                                    ("2 Resolution 34/180.", [(0, 1)])]),
+        page(2, [("Noting the report,3", [(18, 19)])], [("3 A/58/98.", [(0, 1)])]),
+    ])
+    cleaned = c.clean(doc)
+    assert cleaned.text == ("The General Assembly,\n\nRecalling the Declaration,[^1] and the "
+                            "Convention[^2] on it,\n\nNoting the report,[^3]")
+    assert [(f.mark, f.text) for f in cleaned.footnotes] == [
+        ("1", "Resolution 217 A (III)."), ("2", "Resolution 34/180."), ("3", "A/58/98.")]
+    assert cleaned.furniture == ["A/C.2/58/L.37", "A/C.2/58/L.37"]
+
+
+# --- the seed, end to end -----------------------------------------------------------
+
+def seed_extracted() -> Extracted:
+    text = (SEED / f"{SEED_STEM}.ocr.txt").read_text(encoding="utf-8")
+    return Extracted(source_name=f"{SEED_STEM}.ocr.txt", media_type="text/plain",
+                     pages=[Page(number=1, method="text", lines=[Line(text=t) for t in text.splitlines()])])
+
+
+@pytest.fixture
+def seed():
+    if not (SEED / f"{SEED_STEM}.ocr.txt").exists():
+        pytest.skip(f"seed corpus not found at {SEED} (shared/ must sit beside the repository)")
+    gold = json.loads((SEED / f"{SEED_STEM}.gold.json").read_text(encoding="utf-8"))
+    return seed_extracted(), gold
+
+
+def test_seed_clean_cer_and_markers(seed):
+    extracted_seed, gold = seed
+    doc = segment(c.clean(extracted_seed))
+    before, after = raw_cer(extracted_seed.text, gold), text_cer(doc, gold)
+    markers = footnote_scores(doc, gold)
+    print(f"\nseed: raw CER {before:.4f}, clean CER {after:.4f}, marker pairs "
+          f"P={markers['pairs']['precision']:.3f} R={markers['pairs']['recall']:.3f}, in place "
+          f"P={markers['in_place']['precision']:.3f} R={markers['in_place']['recall']:.3f}")
+    assert after <= 0.003 < before
+    assert markers["in_place"]["precision"] == 1.0 and markers["in_place"]["recall"] == 1.0
+
+
+def test_seed_keeps_what_the_draft_says(seed):
+    cleaned = c.clean(seed[0])
+    assert "56/203 of 21 February 2001" in cleaned.text
+    assert "S-21/2 of 2 July 1999" in cleaned.text
+    assert cleaned.furniture == ["A/C.2/58/L.37"]
