@@ -57,8 +57,12 @@ def init(settings: Settings) -> dict:
             "CreateBucketConfiguration": {"LocationConstraint": region}}
         s3.create_bucket(Bucket=bucket, **kwargs)
         created_bucket = True
-    name = (settings.events_url or "sqs://docpipe-events").removeprefix("sqs://").strip("/")
-    if settings.events_url and not settings.events_url.startswith("sqs://"):
+    if not settings.events_url:
+        # Webhook mode (MinIO, Ceph RGW): the store posts events itself; no queue to make.
+        return {"bucket": bucket, "created_bucket": created_bucket, "queue_url": None,
+                "queue_arn": None, "notification": "webhook", "prefix": None}
+    name = settings.events_url.removeprefix("sqs://").strip("/")
+    if not settings.events_url.startswith("sqs://"):
         url = settings.events_url
     else:
         # 256 KB messages (S3 events need at least 64 KB); visibility above a listener's pass.
