@@ -143,11 +143,12 @@ class Ledger:
         with self.engine.begin() as conn:
             result = conn.execute(self._insert_ignore(
                 originals, bucket=bucket, key=key, etag=etag, size=size, sequencer=sequencer,
-                state="queued", created_at=now, updated_at=now))
+                state="queued", created_at=now, updated_at=now).returning(originals.c.id))
+            # rowcount is -1 on PostgreSQL with RETURNING; a returned row means we inserted.
+            new = result.first() is not None
             row = conn.execute(sa.select(originals.c.id, originals.c.state).where(
                 originals.c.bucket == bucket, originals.c.key == key,
                 originals.c.etag == etag)).one()
-            new = result.rowcount == 1
             if new:
                 conn.execute(runs.insert().values(original_id=row.id, trigger=trigger,
                                                   started_at=now))

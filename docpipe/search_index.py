@@ -4,7 +4,8 @@
 
 * ``sqlite:///path/index.db`` -> ``SQLiteIndex`` (FTS5, WAL, busy timeout: several
   processes may write and read the same file).
-* ``postgresql://...`` -> ``PostgresIndex`` (tsvector/GIN): not written yet, see there.
+* ``postgresql://...`` (or ``postgresql+psycopg://``) -> ``PostgresIndex`` (a generated
+  tsvector with a GIN index, pg_trgm on symbols; one transaction per document).
 
 Every backend takes the user's query text through ``parse_query`` first, which never
 fails on odd input: only a query with nothing to search raises ``QueryError``.
@@ -13,6 +14,7 @@ fails on odd input: only a query with nothing to search raises ``QueryError``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -385,20 +387,316 @@ def _like_prefix(prefix: str) -> str:
     return escaped + "%"
 
 
-# --- PostgreSQL (to come) --------------------------------------------------------
+# --- PostgreSQL ------------------------------------------------------------------
+
+# The PostgreSQL parser reads "56/203" or "A/RES/56/203" as one ``file`` token, but
+# "A/C.2/58/L.37" as several and "ES-10/19" as pieces: matching would depend on the
+# neighbours. So every "/" is followed by a unit separator (U+001F, a blank to the
+# parser) on both sides, in the stored tsvector, in each query term and in the text
+# given to ts_headline, and a symbol becomes a phrase: 56/203 -> '56' <-> '203'. The
+# separator is removed from snippets again.
+_SLASH_SQL = "E'/\\x1f'"
+_SLASH = "/\x1f"
+
+_PG_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS paragraphs (
+    id bigserial PRIMARY KEY,
+    doc_id text NOT NULL,
+    paragraph text NOT NULL,
+    position integer NOT NULL,
+    type text NOT NULL,
+    number text,
+    phrase text,
+    phrase_key text,
+    text text NOT NULL,
+    display_text text NOT NULL,
+    refs text NOT NULL DEFAULT '',
+    symbol text,
+    session integer,
+    body text,
+    kind text,
+    agenda_item text,
+    title text,
+    cites text[] NOT NULL DEFAULT '{{}}',
+    change text,
+    -- The text (weight A, English stems), the cited symbols (B) and the text's unstemmed
+    -- words (D: only so that a prefix such as developm* finds "development", whose
+    -- English stem "develop" it does not begin).
+    tsv tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english'::regconfig, replace(text, '/', {_SLASH_SQL})), 'A')
+        || setweight(to_tsvector('english'::regconfig, replace(refs, '/', {_SLASH_SQL})), 'B')
+        || setweight(to_tsvector('simple'::regconfig, replace(text, '/', {_SLASH_SQL})), 'D')
+    ) STORED,
+    UNIQUE (doc_id, paragraph)
+);
+CREATE INDEX IF NOT EXISTS paragraphs_tsv ON paragraphs USING gin (tsv);
+CREATE INDEX IF NOT EXISTS paragraphs_session ON paragraphs (session);
+CREATE INDEX IF NOT EXISTS paragraphs_phrase ON paragraphs (phrase_key);
+CREATE INDEX IF NOT EXISTS paragraphs_body ON paragraphs (lower(body));
+CREATE TABLE IF NOT EXISTS paragraphs_schema (version integer NOT NULL);
+"""
+# Case-insensitive prefix (ILIKE 'A/C.2/%'), as SQLite's LIKE, and similarity lookups.
+_PG_TRGM = ("CREATE INDEX IF NOT EXISTS paragraphs_symbol_trgm"
+            " ON paragraphs USING gin (symbol gin_trgm_ops)")
+_PG_SYMBOL_BTREE = "CREATE INDEX IF NOT EXISTS paragraphs_symbol ON paragraphs (symbol)"
+# Advisory lock keys: (namespace, key). The namespace is "dpix" as an int.
+_LOCK_NS = 0x64706978
+_SCHEMA_LOCK = 0
+_HEADLINE_OPTIONS = (f'StartSel="{HIGHLIGHT[0]}", StopSel="{HIGHLIGHT[1]}", MaxWords=24, '
+                     'MinWords=10, MaxFragments=2, FragmentDelimiter=" … "')
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _pg_text(text: str) -> str:
+    """Text psycopg can send: no NUL (PostgreSQL refuses it), no lone surrogates."""
+    text = text.replace("\x00", " ")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _pg_term(term: Term, params: list) -> str:
+    """One term as a SQL tsquery expression; its values are appended to ``params``.
+
+    Words and phrases go through ``websearch_to_tsquery`` inside double quotes, so that
+    nothing in them is an operator and the words must be adjacent (hyphenated words
+    and symbols too). A prefix becomes ``'word':*`` lexemes built from the term's
+    letters and digits only, which ``to_tsquery`` cannot fail on.
+    """
+    if term.prefix and not term.phrase:
+        words = _WORDS.findall(term.text)
+        if not words:
+            return "''::tsquery"
+        lexemes = " <-> ".join(f"'{w}'" for w in words) + ":*"
+        params += [lexemes, lexemes]
+        return "(to_tsquery('english', %s) || to_tsquery('simple', %s))"
+
+    def phrase(text: str) -> str:
+        params.append('"' + _pg_text(text).replace('"', " ").replace("/", _SLASH) + '"')
+        return "websearch_to_tsquery('english', %s)"
+
+    expr = phrase(term.text)
+    m = _SYMBOL_RES.match(term.text)
+    if m:  # "A/RES/56/203" is printed "resolution 56/203" in the text: accept either.
+        expr = f"({expr} || {phrase(m.group(1))})"
+    return expr
+
+
+def to_pg_tsquery(parsed: ParsedQuery) -> tuple[str, list]:
+    """A SQL expression (with its parameters) evaluating to the query's ``tsquery``."""
+    params: list = []
+    groups = []
+    for include, exclude in parsed.groups:
+        inc = " && ".join(_pg_term(t, params) for t in include)
+        exc = " || ".join(_pg_term(t, params) for t in exclude) if exclude else "''::tsquery"
+        # A group whose words are all stop words ("the -migration") must match nothing,
+        # not every paragraph without the excluded word.
+        groups.append(f"(SELECT CASE WHEN numnode(g.i) = 0 THEN ''::tsquery ELSE g.i && !! g.e END"
+                      f" FROM (SELECT {inc} AS i, {exc} AS e) AS g)")
+    return " || ".join(groups), params
+
 
 class PostgresIndex:
-    """PostgreSQL backend, to be written: same interface as ``SQLiteIndex``.
+    """The index in PostgreSQL: a ``paragraphs`` table with a generated tsvector.
 
-    Plan: a ``paragraphs`` table with the same columns plus ``tsv tsvector`` generated
-    from ``text`` (``to_tsvector('simple', ...)`` with a weight-B ``refs``), a GIN index
-    on ``tsv`` and btree indexes on the filter columns; ``replace`` as DELETE + INSERT in
-    one transaction; ``search`` turning ``parse_query``'s groups into a ``tsquery``
-    (``phraseto_tsquery`` for phrases, ``:*`` for prefixes, ``!`` for NOT), ranking with
-    ``ts_rank_cd`` and calling ``ts_headline`` on the top ``limit`` rows only (it
-    re-parses documents; see field notes).
+    One psycopg connection per index object (and per process: a forked worker opens its
+    own), opened again when it was closed or broke; one lock serialises its use across
+    threads. ``replace`` and ``delete`` run in one transaction under a per-document
+    advisory lock, so two deliveries of the same document never interleave. A query
+    runs in two steps: its ``tsquery`` is built (and found empty or not), then the
+    paragraphs are matched through the GIN index, ranked with ``ts_rank_cd``, and
+    ``ts_headline`` (which re-parses the text) runs on the ``limit`` best rows only.
     """
 
-    def __init__(self, url: str, **options) -> None:
-        raise NotImplementedError("the PostgreSQL search index is not written yet: "
-                                  "use sqlite:///path for DOCPIPE_INDEX_URL")
+    def __init__(self, url: str, *, connect_timeout: int = 10,
+                 application_name: str = "docpipe-index") -> None:
+        import psycopg  # only this backend needs it
+
+        self._psycopg = psycopg
+        self.url = _psycopg_url(url)
+        self.connect_timeout = connect_timeout
+        self.application_name = application_name
+        self._lock = threading.RLock()
+        self._conn = None
+        self._pid: int | None = None
+        self.trigram = False
+        self._ensure_schema()
+
+    # --- connection handling ---
+    def _connection(self):
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken or self._pid != os.getpid():
+            if conn is not None and self._pid == os.getpid() and not conn.closed:
+                conn.close()
+            conn = self._psycopg.connect(self.url, autocommit=True,
+                                         connect_timeout=self.connect_timeout,
+                                         application_name=self.application_name)
+            # "query contains only stop words" notices are expected, not news.
+            conn.execute("SET client_min_messages = warning")
+            self._conn, self._pid = conn, os.getpid()
+        return conn
+
+    def _run(self, work):
+        """``work(conn)`` under the lock; once more on a fresh connection if it broke.
+
+        Every caller is idempotent (a read, or a whole-document replace/delete in one
+        transaction), so repeating it after a lost connection is safe.
+        """
+        with self._lock:
+            for attempt in (1, 2):
+                conn = self._connection()
+                try:
+                    return work(conn)
+                except self._psycopg.OperationalError:
+                    if attempt == 2 or not (conn.closed or conn.broken):
+                        raise
+
+    def _ensure_schema(self) -> None:
+        def work(conn):
+            with conn.transaction():
+                # Two processes starting at once would race on CREATE ... IF NOT EXISTS.
+                conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_NS, _SCHEMA_LOCK))
+                exists = conn.execute("SELECT to_regclass('paragraphs_schema')").fetchone()[0]
+                if exists:
+                    row = conn.execute("SELECT max(version) FROM paragraphs_schema").fetchone()
+                    if row[0] is not None and row[0] > SCHEMA_VERSION:
+                        raise RuntimeError(f"index {self._where()} has schema {row[0]}, "
+                                           "newer than this code")
+                conn.execute(_PG_SCHEMA)
+                if not conn.execute("SELECT 1 FROM paragraphs_schema").fetchone():
+                    conn.execute("INSERT INTO paragraphs_schema (version) VALUES (%s)",
+                                 (SCHEMA_VERSION,))
+                try:
+                    with conn.transaction():  # a savepoint: failing leaves the rest intact
+                        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                        conn.execute(_PG_TRGM)
+                    self.trigram = True
+                except self._psycopg.Error as exc:
+                    # Not installed (postgresql-contrib) or not allowed: prefixes still
+                    # work, through a plain index and a scan of the matching rows.
+                    logging.getLogger(__name__).warning(
+                        "pg_trgm unavailable (%s): symbol filters use a btree index only",
+                        str(exc).strip())
+                    conn.execute(_PG_SYMBOL_BTREE)
+        self._run(work)
+
+    def _where(self) -> str:
+        info = self._conn.info if self._conn is not None else None
+        return f"{info.host}:{info.port}/{info.dbname}" if info else "postgresql"
+
+    # --- writes ---
+    @staticmethod
+    def _lock_document(conn, doc_id: str) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_NS, doc_id))
+
+    def replace(self, doc_id: str, rows: Iterable[IndexRow | dict]) -> int:
+        """Make the document's rows exactly ``rows``, in one transaction (idempotent)."""
+        rows = [r if isinstance(r, IndexRow) else IndexRow.model_validate(r) for r in rows]
+        if any(r.doc_id != doc_id for r in rows):
+            raise ValueError(f"rows for another document given to replace({doc_id!r})")
+        values = [
+            (r.doc_id, r.paragraph, r.position, r.type, r.number, r.phrase,
+             " ".join(r.phrase.lower().split()) if r.phrase else None, _pg_text(r.text),
+             _pg_text(r.display_text), _pg_text(" ".join(r.refs + [r.symbol] * bool(r.symbol))),
+             r.symbol, r.session, r.body, r.kind, r.agenda_item, r.title, list(r.cites), r.change)
+            for r in rows]
+
+        def work(conn):
+            with conn.transaction():
+                self._lock_document(conn, doc_id)
+                conn.execute("DELETE FROM paragraphs WHERE doc_id = %s", (doc_id,))
+                if values:
+                    with conn.cursor() as cur:
+                        cur.executemany(
+                            "INSERT INTO paragraphs (doc_id, paragraph, position, type, number,"
+                            " phrase, phrase_key, text, display_text, refs, symbol, session, body,"
+                            " kind, agenda_item, title, cites, change) VALUES (%s, %s, %s, %s,"
+                            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", values)
+            return len(values)
+        return self._run(work)
+
+    def delete(self, doc_id: str) -> int:
+        def work(conn):
+            with conn.transaction():
+                self._lock_document(conn, doc_id)
+                return conn.execute("DELETE FROM paragraphs WHERE doc_id = %s", (doc_id,)).rowcount
+        return self._run(work)
+
+    # --- reads ---
+    def count(self, doc_id: str | None = None) -> int:
+        if doc_id is None:
+            return self._run(lambda conn: conn.execute(
+                "SELECT count(*) FROM paragraphs").fetchone()[0])
+        return self._run(lambda conn: conn.execute(
+            "SELECT count(*) FROM paragraphs WHERE doc_id = %s", (doc_id,)).fetchone()[0])
+
+    def tsquery(self, query: str) -> str:
+        """The ``tsquery`` a user's query becomes (text form; empty if only stop words)."""
+        expr, params = to_pg_tsquery(parse_query(query))
+        return self._run(lambda conn: conn.execute(
+            f"SELECT ({expr})::text", params).fetchone()[0])
+
+    def search(self, query: str, *, limit: int = 20, session: int | None = None,
+               type: str | None = None, phrase: str | None = None, change: str | None = None,
+               symbol_prefix: str | None = None, body: str | None = None) -> list[Hit]:
+        expr, expr_params = to_pg_tsquery(parse_query(query))
+        where, params = ["p.tsv @@ %(q)s::tsquery"], {}
+        if session is not None:
+            where.append("p.session = %(session)s")
+            params["session"] = int(session)
+        if type:
+            where.append("p.type = %(type)s")
+            params["type"] = type
+        if phrase:
+            where.append("p.phrase_key = %(phrase)s")
+            params["phrase"] = " ".join(phrase.lower().split())
+        if change:
+            where.append("p.change = %(change)s")
+            params["change"] = change
+        if symbol_prefix:
+            where.append("p.symbol ILIKE %(symbol)s ESCAPE '\\'")
+            params["symbol"] = _pg_text(_like_prefix(symbol_prefix))
+        if body:
+            where.append("lower(p.body) = lower(%(body)s)")
+            params["body"] = _pg_text(body)
+        params["limit"] = max(1, min(int(limit), MAX_LIMIT))
+        params["headline"] = _HEADLINE_OPTIONS
+        # Rank and cut first; ts_headline re-parses each text, so only the top rows get it.
+        sql = (
+            "SELECT p.doc_id, p.symbol, p.paragraph, p.type, p.session, p.phrase, p.change,"
+            f" ts_headline('english', replace(p.text, '/', {_SLASH_SQL}), %(q)s::tsquery,"
+            " %(headline)s) AS snip, top.rank"
+            " FROM (SELECT p.id, ts_rank_cd(p.tsv, %(q)s::tsquery, 1) AS rank"
+            f" FROM paragraphs p WHERE {' AND '.join(where)}"
+            " ORDER BY rank DESC, p.doc_id, p.position LIMIT %(limit)s) AS top"
+            " JOIN paragraphs p ON p.id = top.id"
+            " ORDER BY top.rank DESC, p.doc_id, p.position")
+
+        def work(conn):
+            tsquery = conn.execute(f"SELECT ({expr})::text", expr_params).fetchone()[0]
+            if not tsquery:  # only stop words: nothing can match
+                return []
+            return conn.execute(sql, {**params, "q": tsquery}).fetchall()
+
+        rows = self._run(work)
+        return [Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
+                    phrase=r[5], change=r[6], snippet=r[7].replace(_SLASH, "/"),
+                    score=round(float(r[8]), 6)) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> "PostgresIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _psycopg_url(url: str) -> str:
+    """SQLAlchemy-style URLs name the driver; libpq does not accept that."""
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgresql+psycopg", "postgresql+psycopg2", "postgres"):
+        scheme = "postgresql"
+    return f"{scheme}://{rest}"

@@ -1,14 +1,20 @@
-"""Index rows (pure) and the SQLite FTS5 search index on real files."""
+"""Index rows (pure) and the search index on both backends.
+
+Every behavioural test of the index runs twice, through the ``index`` fixture: on
+SQLite FTS5 in a real file and on PostgreSQL in the session's throwaway cluster
+(``postgres_url`` in conftest.py, never the machine's own server).
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 
 import pytest
 
 from docpipe.search_index import (
-    Hit, PostgresIndex, QueryError, SearchIndex, open_index, parse_query, to_fts5,
+    Hit, PostgresIndex, QueryError, SearchIndex, SQLiteIndex, open_index, parse_query, to_fts5,
 )
 from pipeline.diff import diff
 from pipeline.index import index_rows, opening_phrase
@@ -79,13 +85,45 @@ def test_opening_phrases():
     assert opening_phrase("(a) to hold") is None
 
 
-# --- SQLite index ------------------------------------------------------------------
+# --- the index, on each backend ----------------------------------------------------
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+def _empty_postgres_index(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT to_regclass('paragraphs')").fetchone()[0]:
+            conn.execute("TRUNCATE paragraphs RESTART IDENTITY")
+
+
+@pytest.fixture(params=BACKENDS)
+def index_url(request, tmp_path):
+    """A URL to an empty index: a new SQLite file, or the throwaway PostgreSQL emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/index.db"
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres_index(url)
+    return url
+
 
 @pytest.fixture
-def index(tmp_path):
-    idx = open_index(f"sqlite:///{tmp_path}/index.db")
+def index(index_url):
+    idx = open_index(index_url)
     yield idx
     idx.close()
+
+
+def search_rows(index_url: str) -> int:
+    """Rows in the backend's search structure (the FTS table; PostgreSQL's tsvectors)."""
+    if index_url.startswith("sqlite:"):
+        with sqlite3.connect(index_url[len("sqlite:///"):]) as conn:
+            return conn.execute("SELECT count(*) FROM paragraphs_fts").fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(index_url) as conn:
+        return conn.execute("SELECT count(*) FROM paragraphs WHERE length(tsv) > 0").fetchone()[0]
 
 
 def fill(idx):
@@ -99,7 +137,7 @@ def test_is_a_search_index(index):
     assert isinstance(index, SearchIndex)
 
 
-def test_replace_twice_never_duplicates(index, tmp_path):
+def test_replace_twice_never_duplicates(index, index_url):
     rows = index_rows("d1", make_doc(), None)
     index.replace("d1", rows)
     index.replace("d1", rows)
@@ -108,11 +146,10 @@ def test_replace_twice_never_duplicates(index, tmp_path):
     index.replace("d1", fewer)
     assert index.count() == 3
     assert len(index.search("migration")) == 1  # only P1 left with the word among 3 rows
-    # The FTS table follows the side table (no orphan rows left behind).
-    conn = sqlite3.connect(tmp_path / "index.db")
-    assert conn.execute("SELECT count(*) FROM paragraphs_fts").fetchone()[0] == 3
+    # The search structure follows the rows (no orphan rows left behind).
+    assert search_rows(index_url) == 3
     assert index.delete("d1") == 3 and index.count() == 0
-    assert conn.execute("SELECT count(*) FROM paragraphs_fts").fetchone()[0] == 0
+    assert search_rows(index_url) == 0
 
 
 def test_replace_rejects_rows_of_another_document(index):
@@ -224,19 +261,38 @@ def test_fts_expression_is_quoted():
     assert expr == ('(("migr"* AND "human rights" AND "56/203") NOT ("drop")) OR (("x"))')
 
 
+def test_postgres_tsquery_is_built_from_terms(postgres_url):
+    with PostgresIndex(postgres_url) as idx:
+        assert idx.tsquery('migr* "human rights" 56/203 NOT drop OR x') == (
+            "( 'migr':* | 'migr':* ) & 'human' <-> 'right' & '56' <-> '203' & !'drop' | 'x'")
+        # The printed form of a resolution symbol is accepted too; operators inside a
+        # term are words, not operators.
+        assert idx.tsquery("A/RES/56/203") == "'res' <-> '56' <-> '203' | '56' <-> '203'"
+        assert idx.tsquery("'; DROP TABLE paragraphs; --") == "'drop' & 'tabl' & 'paragraph'"
+        assert idx.tsquery("the") == ""  # only stop words: nothing to match
+        assert idx.search("the") == []
+        assert idx.search("the -migration") == []  # not "everything without migration"
+
+
 def test_open_index_urls(tmp_path):
     with pytest.raises(ValueError):
         open_index("mysql://x")
-    with pytest.raises(NotImplementedError):
-        open_index("postgresql://localhost/docpipe")
-    assert PostgresIndex.__doc__
+    assert isinstance(open_index(f"sqlite:///{tmp_path}/a.db"), SQLiteIndex)
     mem = open_index("sqlite://")
     mem.replace("d1", index_rows("d1", make_doc(), None))
     assert mem.count() == 7
 
 
-def _writer(path: str, worker: int, rounds: int) -> None:
-    idx = open_index(f"sqlite:///{path}")
+def test_open_index_picks_postgres(postgres_url):
+    for url in (postgres_url, postgres_url.replace("postgresql://", "postgresql+psycopg://")):
+        idx = open_index(url)
+        assert isinstance(idx, PostgresIndex) and isinstance(idx, SearchIndex)
+        assert idx.trigram  # pg_trgm is installed and indexes the symbols
+        idx.close()
+
+
+def _writer(url: str, worker: int, rounds: int) -> None:
+    idx = open_index(url)
     rows_by_doc = {}
     for r in range(rounds):
         doc_id = f"w{worker}-{r % 3}"
@@ -246,16 +302,79 @@ def _writer(path: str, worker: int, rounds: int) -> None:
     idx.close()
 
 
-def test_several_processes_write_and_read(tmp_path):
-    path = str(tmp_path / "shared.db")
-    open_index(f"sqlite:///{path}").close()
+def test_several_processes_write_and_read(index_url):
+    open_index(index_url).close()
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(path, w, 15)) for w in range(4)]
+    procs = [ctx.Process(target=_writer, args=(index_url, w, 15)) for w in range(4)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
-    idx = open_index(f"sqlite:///{path}")
+    idx = open_index(index_url)
     assert idx.count() == 4 * 3 * 7  # 4 workers x 3 documents x 7 rows, no duplicates
-    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    idx.close()
+    if index_url.startswith("sqlite:"):
+        path = index_url[len("sqlite:///"):]
+        assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_concurrent_redeliveries_of_one_document_never_duplicate(index_url):
+    """Two workers replacing the same document at once (a redelivered task)."""
+    open_index(index_url).close()
+    rows = index_rows("same", make_doc(), None)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        idx = open_index(index_url)
+        try:
+            for _ in range(10):
+                idx.replace("same", rows)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            idx.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with open_index(index_url) as idx:
+        assert idx.count() == idx.count("same") == len(rows)
+
+
+# --- PostgreSQL only -------------------------------------------------------------------
+
+def test_postgres_reconnects_when_its_connection_was_closed_or_lost(postgres_url):
+    import psycopg
+
+    _empty_postgres_index(postgres_url)
+    idx = open_index(postgres_url)
+    fill(idx)
+    assert idx.search("migration")
+    idx.close()
+    assert idx.search("migration")  # closed: opened again
+    pid = idx._connection().info.backend_pid
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+    assert idx.search("migration")  # lost: the search is repeated on a new connection
+    assert idx._connection().info.backend_pid != pid
+    idx.replace("d1", index_rows("d1", make_doc(), None))
+    assert idx.count() == 14
+    idx.close()
+
+
+def test_postgres_filters_are_parameters(postgres_url):
+    _empty_postgres_index(postgres_url)
+    with open_index(postgres_url) as idx:
+        fill(idx)
+        for hostile in ["' OR 1=1 --", "A/C.2/%' OR symbol LIKE '%", "%(q)s", "%s", "\\"]:
+            assert idx.search("Secretary-General", symbol_prefix=hostile) == []
+            assert idx.search("Secretary-General", body=hostile) == []
+            assert idx.search("Secretary-General", phrase=hostile) == []
+            assert idx.search("Secretary-General", type=hostile, change=hostile) == []
+        assert idx.count() == 14
+        # A prefix is case-insensitive, as SQLite's LIKE.
+        assert {h.doc_id for h in idx.search("Secretary-General", symbol_prefix="a/c.3/")} == {"d3"}
