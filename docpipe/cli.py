@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -31,9 +32,13 @@ JsonOpt = typer.Option(False, "--json", help="JSON Lines on standard output.")
 
 
 def _settings(json_logs: bool = False) -> Settings:
+    """Settings, and logging set up for the command: the long-running commands
+    (listen, serve) log every event as JSON lines; the interactive ones only
+    warnings, so that their own output stays readable."""
     settings = get_settings()
     configure_logging(json_lines=settings.log_json if settings.log_json is not None
-                      else json_logs)
+                      else json_logs,
+                      level=logging.INFO if json_logs else logging.WARNING)
     return settings
 
 
@@ -54,11 +59,15 @@ def _fail(message: str, code: int = 2) -> None:
 @app.command()
 def ingest(files: list[Path] = typer.Argument(..., help="PDF or text files."),
            json_out: bool = JsonOpt) -> None:
-    """Run every stage in-process on FILES and print a summary per document."""
+    """Run every stage in-process on FILES and print a summary per document.
+
+    Exits 1 when a file was missing or a document ended quarantined."""
     runner = _runner()
     store = runner.store
+    failed = 0
     for path in files:
         if not path.is_file():
+            failed += 1
             _emit({"source": str(path), "status": "quarantined",
                    "error": "no such file"}) if json_out else console.print(
                 f"[red]{path}: no such file[/red]")
@@ -75,10 +84,13 @@ def ingest(files: list[Path] = typer.Argument(..., help="PDF or text files."),
                 runner, ref, on_stage=lambda s: progress.update(
                     task, description=f"{path.name}: {s}")))
         view = original_view(runner, reg.original_id, source=str(path))
+        failed += view["status"] == "quarantined"
         if json_out:
             _emit(view)
         else:
             _print_summary(view)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _print_summary(view: dict) -> None:
@@ -227,6 +239,24 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     from docpipe.api import create_app
     settings = _settings(json_logs=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def health(json_out: bool = JsonOpt,
+           check: Optional[list[str]] = typer.Option(None, help="Only these checks "
+                                                     "(store, ledger, index, broker, workers).")
+           ) -> None:
+    """Check store, ledger, index, broker and workers; exit 1 when one is down."""
+    from docpipe.health import run_checks
+    results = run_checks(_settings(), check)
+    for name, result in results.items():
+        if json_out:
+            _emit({"check": name, **result})
+        else:
+            mark = "[green]ok[/green]" if result["ok"] else "[red]DOWN[/red]"
+            out.print(f"{name:8} {mark}  {result['detail']}")
+    if not all(result["ok"] for result in results.values()):
+        raise typer.Exit(1)
 
 
 def main() -> None:
