@@ -24,8 +24,10 @@ Generated output never belongs in git: build into a folder outside the tree or o
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +39,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from reportlab import rl_config
 
 from tests.docgen import MARKER, degrade, render_pdf, session_words
 
@@ -47,7 +50,13 @@ ALL_VARIANTS = ("txt", "pdf", "scan", "scan-hard", "ocr")
 SCAN = dict(dpi=200, blur=0.95, skew_degrees=0.5, noise=18.0, specks=400)
 # ~6% (150 dpi, more skew, noise and specks; binarizing on top of this gave ~19%).
 SCAN_HARD = dict(dpi=150, blur=0.9, skew_degrees=1.0, noise=25.0, specks=1000)
-OCR_DPI = SCAN["dpi"]
+
+# Determinism: reportlab stamps the time and a random /ID unless invariant; PIL stamps the
+# time in scanned PDFs (same-length substitution keeps the xref offsets right); and PIL's
+# effect_noise draws from the C library's rand(), which random.Random(seed) does not seed.
+rl_config.invariant = 1
+_FIXED_DATE = b"D:20000101000000Z"
+_LIBC = ctypes.CDLL(None)
 
 
 # --- sources -----------------------------------------------------------------------
@@ -169,7 +178,11 @@ def make_pdf(doc: dict, stem: str) -> bytes:
 
 def make_scan(pdf: bytes, stem: str, hard: bool = False) -> bytes:
     params = SCAN_HARD if hard else SCAN
-    return degrade(pdf, seed=seed_of(stem, "scan-hard" if hard else "scan"), **params)
+    seed = seed_of(stem, "scan-hard" if hard else "scan")
+    _LIBC.srand(seed)
+    scan = degrade(pdf, seed=seed, **params)
+    return re.sub(rb"/(CreationDate|ModDate) \(D:\d{14}Z\)",
+                  lambda m: b"/" + m.group(1) + b" (" + _FIXED_DATE + b")", scan)
 
 
 def ocr_pdf(pdf: bytes, dpi: int) -> str:
