@@ -514,6 +514,10 @@ def _score(new: Document, keys: dict, doc_id: str, cand: Document,
                      text_similarity=round(text, 4), reasons=reasons)
 
 
+def _is_adopted(doc: Document) -> bool:
+    return (doc.kind or "").strip().lower() == "resolution" or "/RES/" in (doc.symbol or "")
+
+
 def _cannot_precede(new: Document, keys: dict, cand: Document) -> bool:
     """A later session, a later revision of the same draft, or the same symbol cannot precede.
 
@@ -521,6 +525,10 @@ def _cannot_precede(new: Document, keys: dict, cand: Document) -> bool:
     a text layer), not an earlier version.
     """
     if new.session is not None and cand.session is not None and cand.session > new.session:
+        return True
+    # Within one session a draft comes before the resolution adopted from it, never after.
+    if (cand.session is not None and cand.session == new.session
+            and _is_adopted(cand) and not _is_adopted(new)):
         return True
     symbol = normalise_symbol(cand.symbol)
     if symbol and symbol == keys["symbol"]:
