@@ -4,12 +4,18 @@ Each step takes the work in progress and returns it, recording every edit it
 made as a ``Change`` (rule = the step's name, position = offset in the text
 the step was given, before, after), so that a user can audit cleaning.
 
-    STEPS = [mark_superscripts, strip_furniture, mark_small_type_footnotes,
+    STEPS = [mark_superscripts, mark_masthead, strip_margin_furniture, strip_furniture,
+             drop_ocr_specks, mark_small_type_footnotes, trim_ocr_specks,
+             restore_paragraph_numbers, break_paragraphs_by_layout,
              lift_footnotes, dehyphenate, unwrap_lines, normalise_spacing,
              mark_masthead_asterisks, mark_marker_glyphs, fix_vertical_bars,
              rejoin_split_words, split_glued_words, fix_roman_numerals, correct_words,
              correct_words_by_context, number_footnote_markers, drop_block_anchors,
              fix_quotes_and_spacing]
+
+The layout steps (mark_masthead .. break_paragraphs_by_layout) read positions and
+sizes of PDF text layers and OCR line boxes; on plain text they do nothing, and the
+text conventions (blank lines, indents, numbering) decide as before.
 
 Line steps work on ``work.lines`` until ``unwrap_lines`` turns them into
 paragraphs; text steps then work on the body and on each footnote text (their
@@ -125,6 +131,13 @@ class WorkLine:
     size: float | None = None
     page_height: float | None = None
     indent: int = 0  # leading spaces in the source line (OCR keeps paragraph indents)
+    x0: float | None = None
+    x1: float | None = None
+    page_width: float | None = None
+    method: str = "text"  # the page's extraction method: text | pdf-text | ocr
+    mark: str | None = None  # layout footnote line: the mark it opens (None: a continuation)
+    starts_paragraph: bool | None = None  # layout's verdict (None: no layout evidence)
+    masthead: bool = False  # layout: a line of page 1's masthead block
 
 
 @dataclass
@@ -134,6 +147,7 @@ class Work:
     footnotes: list[Footnote] = field(default_factory=list)
     blocks: list[list[str]] = field(default_factory=list)  # marks of each lifted block, by anchor
     glyphs: list[tuple[str, bool]] = field(default_factory=list)  # (original glyph, certain)
+    ocr_glyphs: set[int] = field(default_factory=set)  # glyphs from OCR superscript spans
     furniture: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
 
@@ -205,6 +219,8 @@ def mark_superscripts(work: Work, extracted: Extracted) -> Work:
                 glyph = text[start:end].strip()
                 if glyph:
                     text = text[:start] + work.add_glyph(glyph, certain=True) + text[end:]
+                    if page.method == "ocr":
+                        work.ocr_glyphs.add(len(work.glyphs) - 1)
             line.text = text
     return work
 
@@ -253,6 +269,417 @@ def strip_furniture(work: Work) -> Work:
             work.furniture.append(line.text.strip())
             line.role = "furniture"
     return work
+
+
+# --- layout steps (PDF text layers and OCR pages; no-ops on plain text) ------------------
+
+@dataclass
+class Layout:
+    """Body metrics of a document's layout, measured on its own lines."""
+
+    size: float  # the body's type size
+    pitch: float  # the body's line pitch (centre to centre)
+    left: float  # the body's left edge (continuation lines)
+    right: float  # the body's right edge (justified lines)
+
+
+def _center(line: WorkLine) -> float:
+    return ((line.top or 0.0) + (line.bottom if line.bottom is not None else line.top or 0.0)) / 2
+
+
+def has_layout(work: Work) -> bool:
+    return any(ln.top is not None and ln.method != "text" for ln in work.lines)
+
+
+def measure_layout(lines: list[WorkLine]) -> Layout | None:
+    """Type size, line pitch and text block edges of the body, or None without positions."""
+    placed = [ln for ln in lines if ln.role == "body" and ln.top is not None and ln.size
+              and not ln.masthead]
+    if len(placed) < 3:
+        return None
+    size = statistics.median(ln.size for ln in placed)
+    wide = [ln for ln in placed if ln.page_width and ln.x0 is not None
+            and ln.x1 - ln.x0 > 0.45 * ln.page_width
+            and 0.8 * size <= ln.size <= 1.25 * size] or placed
+    with_x = [ln for ln in wide if ln.x0 is not None and ln.x1 is not None]
+    right = statistics.median(ln.x1 for ln in with_x) if with_x else math.inf
+    left = statistics.median_low(ln.x0 for ln in with_x) if with_x else -math.inf
+    body = [ln for ln in placed if 0.8 * size <= ln.size <= 1.25 * size]
+    gaps = [_center(b) - _center(a) for a, b in zip(body, body[1:])
+            if a.page == b.page and 0.5 * size < _center(b) - _center(a) < 2.5 * size]
+    # The lower quartile: paragraph gaps (and OCR's jitter) must not inflate the pitch.
+    pitch = statistics.quantiles(gaps, n=4)[0] if len(gaps) >= 4 else (
+        min(gaps) if gaps else 1.2 * size)
+    return Layout(size=size, pitch=pitch, left=left, right=right)
+
+
+def _page_lines(work: Work, roles=("body",)) -> dict[int, list[WorkLine]]:
+    pages: dict[int, list[WorkLine]] = {}
+    for ln in work.lines:
+        if ln.role in roles and ln.top is not None and ln.method != "text":
+            pages.setdefault(ln.page, []).append(ln)
+    return pages
+
+
+def _fuzzy_opening(text: str) -> str | None:
+    """"‘The General Assembly, :" -> "The General Assembly," (OCR specks around the formula)."""
+    core = re.sub(r"^[^A-Za-z]+|[^A-Za-z,]+$", "", text)
+    core = re.sub(r"\s+", " ", core)
+    target = "The General Assembly,"
+    if core.rstrip(",") and Levenshtein_distance(core.rstrip(",") + ",", target) <= 2:
+        return target if core.endswith(",") or not core.endswith(",") else None
+    return None
+
+
+def Levenshtein_distance(a: str, b: str) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b)
+
+
+def mark_masthead(work: Work) -> Work:
+    """Layout: page 1's lines above the enacting formula are the masthead block.
+
+    They keep one line each (separate fields: symbol, Distr., date, session, committee,
+    agenda item, sponsor line, title) and the formula becomes a paragraph of its own.
+    """
+    if not has_layout(work):
+        return work
+    first_page = min(ln.page for ln in work.lines)
+    for i, ln in enumerate(work.lines):
+        if ln.page != first_page:
+            return work
+        if ln.role != "body":
+            continue
+        opening = _fuzzy_opening(ln.text) if len(ln.text) < 40 else None
+        if opening:
+            if opening != ln.text:
+                work.note("mark_masthead", work.line_offset(i), ln.text, opening)
+                ln.text = opening
+            for head in work.lines[:i]:
+                if head.role == "body":
+                    head.masthead = True
+            ln.starts_paragraph = True
+            return work
+    return work
+
+
+FURNITURE_TEXT_RE = re.compile(rf"^(\d{{2}}-\d{{4,5}}|{SYMBOL_RE}|\d{{1,3}}(\s*/\s*\d{{1,3}})?$)")
+
+
+def strip_margin_furniture(work: Work) -> Work:
+    """Layout: lines in the top and bottom margins, apart from the text block, are furniture.
+
+    A line counts when it lies in the outer band of the page (running header, page
+    number, page 1's job number and barcode) and either stands apart from the text by a
+    gap of two line pitches or more, reads like furniture, or recurs on other pages.
+    """
+    layout = measure_layout(work.lines)
+    if layout is None:
+        return work
+    repeated = repeated_margin_lines(work.lines)
+    for page_lines in _page_lines(work).values():
+        text_lines = [ln for ln in page_lines if not ln.masthead]
+        for k, ln in enumerate(text_lines):
+            h = ln.page_height or 0
+            if not h:
+                continue
+            top_band = (ln.bottom or ln.top) < 0.075 * h
+            foot_band = ln.top > 0.93 * h
+            if not (top_band or foot_band):
+                continue
+            if top_band:
+                nxt = next((o for o in text_lines[k + 1:] if o.top > ln.top), None)
+                apart = nxt is None or _center(nxt) - _center(ln) > 2 * layout.pitch
+            else:
+                above = [o for o in text_lines[:k] if o.top < ln.top]
+                apart = not above or _center(ln) - _center(above[-1]) > 2 * layout.pitch
+            masked = re.sub(r"\d", "#", ln.text.strip())
+            if apart or FURNITURE_TEXT_RE.match(ln.text.strip()) or masked in repeated:
+                work.note("strip_margin_furniture", work.line_offset(work.lines.index(ln)),
+                          ln.text, "")
+                work.furniture.append(ln.text.strip())
+                ln.role = "furniture"
+    return work
+
+
+LONE_JUNK_RE = re.compile(r"(?:(?<=\s)|^)[^\w\s\ue000-\ue8ff“‘(\[]{1,3}(?=\s|$)")
+
+
+def drop_ocr_specks(work: Work) -> Work:
+    """OCR: specks and skew leave junk; drop it only where the layout shows it is junk.
+
+    A line with no letter or digit, or a tiny one (type under 60% of the body's) with
+    fewer than three, is noise.
+    """
+    layout = measure_layout(work.lines)
+    if layout is None:
+        return work
+    for i, ln in enumerate(work.lines):
+        if ln.role != "body" or ln.method != "ocr":
+            continue
+        alnum = len(re.findall(r"[A-Za-z0-9]", GLYPH_RE.sub("", ln.text)))
+        tiny = (ln.size or layout.size) < 0.6 * layout.size
+        if alnum == 0 and not GLYPH_RE.search(ln.text) or (tiny and alnum < 3):
+            work.note("drop_ocr_specks", work.line_offset(i), ln.text, "")
+            ln.role = "noise"
+    return work
+
+
+def trim_ocr_specks(work: Work) -> Work:
+    """OCR: a lone token of punctuation at either end of a line goes ("of migration, :",
+    "- York"), and a lone character after a full stop or semicolon ending the line; run
+    after the footnote marks are read, which may look the same ("? Resolution")."""
+    for i, ln in enumerate(work.lines):
+        if ln.role not in ("body", "footnote") or ln.method != "ocr":
+            continue
+        text = ln.text
+        new = re.sub(r"^(?:[^\w\s\ue000-\ue8ff“‘(\[\"]{1,3}\s+)+", "", text)
+        new = re.sub(r"(?:\s+[^\w\s\ue000-\ue8ff”’)\]\"]{1,3})+$", "", new)
+        new = re.sub(r"(?:\s+[^\w\s\ue000-\ue8ff]{1,3})+$", "", new)
+        new = re.sub(r"(?<=[.;:])\s+[A-Za-z0-9]$", "", new)  # a speck read as a character
+        if new != text and re.search(r"\w", new):
+            work.note("drop_ocr_specks", work.line_offset(i), text, new)
+            ln.text = new
+    return work
+
+
+FOOTNOTE_MARK_TOKEN_RE = re.compile(
+    r"^(?P<mark>\d{1,3}|\*{1,3}|[A-Za-z]|[^\w\s\ue000-\ue8ff]{1,2}|[A-Za-z]?[^\w\s]|[\ue100-\ue8ff])\s+(?P<rest>\S.*)$")
+
+
+def _footnote_mark(line: WorkLine, work: Work) -> tuple[str, str] | None:
+    """(token, rest) when the line begins with what may be a footnote mark."""
+    m = FOOTNOTE_MARK_TOKEN_RE.match(line.text.strip())
+    if not m:
+        m2 = re.match(r"^(?P<mark>[\ue100-\ue8ff])(?P<rest>\S.*)$", line.text.strip())
+        if not m2:
+            return None
+        m = m2
+    token = m.group("mark")
+    if GLYPH_RE.fullmatch(token):
+        token = work.glyphs[ord(token) - GLYPH_BASE][0]
+    elif token in ("a", "A", "I"):  # English one-letter words open continuation lines
+        return None
+    return token, m.group("rest")
+
+
+def mark_small_type_footnotes(work: Work) -> Work:
+    """Layout: the block of smaller type at a page foot holds the footnotes.
+
+    The block is the run of lines at the foot (furniture aside) where small type (under
+    90% of the body's size) outweighs body-size type, beginning with a mark. A line opens
+    a footnote when it begins with a mark (a superscript, a number, or what OCR made of
+    one) and the footnote before it is complete; the number comes from the sequence (OCR
+    misreads superscript digits), ``*`` for the masthead's note. A block beginning
+    without a mark continues the previous page's last footnote.
+    """
+    layout = measure_layout(work.lines)
+    if layout is None:
+        return _mark_small_type_plain(work)
+    star_in_masthead = any(GLYPH_RE.search(ln.text) for ln in work.lines if ln.masthead)
+    expected, star_ok, any_notes = 1, True, False
+    for page, page_lines in sorted(_page_lines(work).items()):
+        lines = [ln for ln in page_lines if not ln.masthead]
+        best, score, best_k = 0, 0, None
+        for k in range(len(lines) - 1, -1, -1):
+            score += 1 if _footnote_evidence(lines[k], layout, work) > 0 else -1
+            if score > best or (score == best and best_k is not None and score > 0
+                                and _footnote_mark(lines[k], work)):
+                best, best_k = score, k
+        if best_k is None or best < 1:
+            continue
+        block = lines[best_k:]
+        # A large first line (OCR misjudges sizes) belongs to the block if it opens it
+        # after a gap and the block would otherwise start without a mark.
+        while best_k > 0 and not _footnote_mark(block[0], work) and _footnote_mark(lines[best_k - 1], work) \
+                and _center(lines[best_k - 1]) - _center(lines[best_k - 2] if best_k > 1 else lines[0]) > 1.25 * layout.pitch:
+            best_k -= 1
+            block = lines[best_k:]
+        first_mark = _footnote_mark(block[0], work)
+        if not first_mark and not any_notes:
+            continue
+        complete = True
+        for j, ln in enumerate(block):
+            tok = _footnote_mark(ln, work)
+            opens = tok is not None and (j == 0 or complete) and (
+                not tok[0].isdigit() or int(tok[0]) == expected or len(tok[0]) == 1)
+            ln.role = "footnote"
+            if opens:
+                token, rest = tok
+                if token.startswith("*") or (star_ok and not token.isdigit() and star_in_masthead
+                                             and page == lines[0].page and not any_notes
+                                             and j == 0 and token not in "1lIij|"):
+                    mark = "*" * max(1, token.count("*")) if token.startswith("*") else "*"
+                    star_ok = False
+                else:
+                    mark = str(expected)
+                    expected += 1
+                    star_ok = False
+                if mark != token:
+                    work.note("mark_small_type_footnotes", work.line_offset(work.lines.index(ln)),
+                              token, mark)
+                ln.mark, ln.text = mark, rest
+                any_notes = True
+            else:
+                ln.mark = None
+            text = GLYPH_RE.sub(lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], ln.text)
+            ln.text = text
+            complete = footnote_complete(re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text)
+                                         if ln.method == "ocr" else text)
+    return work
+
+
+def _footnote_evidence(line: WorkLine, layout: Layout, work: Work) -> int:
+    """Small type (OCR sizes of short lines are rough: only clear differences count), a
+    line set out to the left of the body's edge, a line opening with a raised mark."""
+    size = line.size or layout.size
+    score = 1 if size <= 0.9 * layout.size else (-1 if size >= 0.97 * layout.size else 0)
+    if line.x0 is not None and line.x0 < layout.left - layout.size:
+        score += 1
+    if GLYPH_RE.match(line.text.strip()):
+        score += 1
+    return score
+
+
+def _mark_small_type_plain(work: Work) -> Work:
+    return work
+
+
+LABEL_START_RE = re.compile(r"^\(?(?:[a-z]{1,2}|[ivxl]+)\)\s")
+PREAMBLE_OPENER_RE = re.compile(r"^(?:[A-Z][a-z]+ing|[A-Z][a-z]+(?:ful|ous|ed|ent|ant|ive))\b")
+OPERATIVE_OPENER_RE = re.compile(r"^(?:(?:Also|Further|Again|Once again|Strongly|Urgently|Emphatically)\s+)?"
+                                 r"[A-Z]?[a-z]+s\b")
+
+
+def _lead(text: str) -> str:
+    """The line without OCR junk before its first word or number."""
+    return re.sub(r"^[^\w(\ue100-\ue8ff“\"‘]+", "", text.strip())
+
+
+def _break_score(a: WorkLine | None, b: WorkLine, layout: Layout) -> int:
+    """Evidence that ``b`` opens a paragraph after ``a`` (None: a new page)."""
+    text = _lead(b.text)
+    g = GARBLED_NUMBER_RE.match(text)
+    if g and not text[0].isupper() and not NUMBERED_START_RE.match(text) \
+            and not LABEL_START_RE.match(text) \
+            and len(g.group("junk").replace(" ", "")) <= 3:
+        text = text[g.start("word"):]  # OCR's reading of a number: "me Decides"
+    numbered = bool(NUMBERED_START_RE.match(text))
+    label = bool(LABEL_START_RE.match(text))
+    if not text or not (text[0].isupper() or numbered or label or text[0] in "“\"‘"):
+        return -9
+    if a is not None and not (ends_paragraph(a.text) or numbered):
+        return -9
+    score = 0
+    if numbered:
+        score += 2
+    if label:
+        score += 1
+    if b.x0 is not None and b.x0 - layout.left >= 1.8 * layout.size:
+        score += 2
+    if a is not None and a.x1 is not None and a.x1 < layout.right - 4 * layout.size:
+        score += 2
+    if a is not None and a.page == b.page and a.top is not None and b.top is not None:
+        ratio = (_center(b) - _center(a)) / layout.pitch
+        # OCR's line boxes grow with skew and specks: a small gap there proves nothing.
+        score += 2 if ratio >= 1.3 else (-1 if ratio < 1.15 and b.method != "ocr" else 0)
+        if ratio >= 1.6:
+            score += 1
+    if PREAMBLE_OPENER_RE.match(text):
+        score += 1
+    return score
+
+
+def break_paragraphs_by_layout(work: Work) -> Work:
+    """Layout: paragraph breaks from vertical gaps, first-line indents and structure.
+
+    A line opens a paragraph when the line before it ends like a paragraph (or it is
+    numbered) and the evidence adds up: a gap well above the body's line pitch, a
+    first-line indent, a short line before it (the last line of a justified
+    paragraph), an operative number ``N.`` or a sub-paragraph label at its start, a
+    preambular opener. Otherwise it continues the paragraph, across pages too.
+    """
+    layout = measure_layout(work.lines)
+    if layout is None:
+        return work
+    prev: WorkLine | None = None
+    for ln in work.lines:
+        if ln.role != "body" or ln.masthead or ln.top is None:
+            continue
+        if ln.starts_paragraph:  # the enacting formula
+            prev = ln
+            continue
+        if prev is not None and prev.starts_paragraph and OPENING_RE.match(prev.text):
+            ln.starts_paragraph = True
+        elif prev is None:
+            ln.starts_paragraph = None
+        elif prev.page != ln.page and (prev.x1 is None or ln.x0 is None):
+            ln.starts_paragraph = None  # no evidence across the page break: unwrap decides
+        else:
+            same_page = prev.page == ln.page
+            ln.starts_paragraph = _break_score(prev if same_page else _page_end(prev, ln), ln,
+                                               layout) >= 2
+        prev = ln
+    return work
+
+
+GARBLED_NUMBER_RE = re.compile(r"^(?P<junk>(?:[^\sA-Za-z]*[A-Za-z]{0,2}[^\sA-Za-z]*\s+){1,2}?)"
+                               r"-?(?P<word>[A-Z][a-z]+)\b")
+OCR_NUMBER_RE = re.compile(r"^(?P<n>\d{1,3})\s*[.,:;]{1,3}(?:\s*[.,:;])*\s+(?=\S)")
+
+
+def restore_paragraph_numbers(work: Work) -> Work:
+    """OCR: operative numbers as printed (``3,`` -> ``3.``; ``‘i Takes`` -> ``1. Takes``).
+
+    A raised speck opening a body line goes (markers follow words). A short token
+    that is no word, in front of a capitalised verb (``Takes``, ``Also encourages``;
+    in the operative part any capitalised word), on a line that the layout shows
+    opening a paragraph, stands for the next operative number.
+    """
+    layout = measure_layout(work.lines)
+    if layout is None:
+        return work
+    lex = Lexicon(ln.text for ln in work.lines if ln.role == "body")
+    number = 0
+    prev: WorkLine | None = None
+    for i, ln in enumerate(work.lines):
+        if ln.role != "body" or ln.masthead:
+            continue
+        before = ln.text
+        if ln.method == "ocr":
+            ln.text = re.sub(r"^\s*[\ue100-\ue8ff]\s+", "", ln.text)
+            m = OCR_NUMBER_RE.match(_lead(ln.text))
+            bare = re.match(r"^(?P<n>\d{1,3})\s+(?=[A-Z][a-z])", _lead(ln.text))
+            if bare and number < int(bare.group("n")) <= number + 3:  # "2 Invites": the dot lost
+                m = bare
+            if m:
+                ln.text = f"{m.group('n')}. " + _lead(ln.text)[m.end():]
+        m = NUMBERED_START_RE.match(ln.text)
+        if m:
+            n = int(re.match(r"\s*(\d+)", ln.text).group(1))
+            if number < n <= number + 3:  # numbers OCR lost before it are skipped
+                number = n
+        elif ln.method == "ocr" and prev is not None:
+            g = GARBLED_NUMBER_RE.match(ln.text.strip())
+            if g and not LABEL_START_RE.match(_lead(ln.text) + " ") and len(g.group("junk").replace(" ", "")) <= 4 and not any(
+                    len(t) >= 3 and t.isalpha() and lex.is_word(t) for t in g.group("junk").split()):
+                rest = ln.text.strip()[g.start("word"):]
+                verb = OPERATIVE_OPENER_RE.match(rest)
+                if (verb or number) and _break_score(prev, WorkLine(text=rest, page=ln.page, x0=ln.x0,
+                                                                    top=ln.top, bottom=ln.bottom),
+                                                       layout) >= 2:
+                    number += 1
+                    ln.text = f"{number}. {rest}"
+        if ln.text != before:
+            work.note("restore_paragraph_numbers", work.line_offset(i), before, ln.text)
+        prev = ln
+    return work
+
+
+def _page_end(prev: WorkLine, ln: WorkLine) -> WorkLine:
+    """The last line of the previous page, with no vertical relation to ``ln``."""
+    return WorkLine(text=prev.text, page=prev.page, x0=prev.x0, x1=prev.x1, size=prev.size)
 
 
 FOOTNOTE_START_RE = re.compile(r"^\s*(\*{1,3}|\d{1,3})\s+(\S.*)$")
@@ -344,6 +771,20 @@ def lift_footnotes(work: Work) -> Work:
     while i < len(lines):
         line = lines[i]
         prev = out[-1] if out else None
+        if line.role == "footnote":  # layout already knows: marks and continuations
+            notes, j, continued = _read_marked_footnotes(lines, i, work.footnotes)
+            block_text = "\n".join(ln.text for ln in lines[i:j])
+            work.note("lift_footnotes", work.line_offset(i), block_text, "")
+            if continued is not None and work.footnotes:
+                work.footnotes[-1].text = _join_note_text(work.footnotes[-1].text, continued)
+            for note in notes:
+                state.advance(note.mark)
+            work.footnotes += notes
+            if notes:
+                work.blocks.append([n.mark for n in notes if not n.mark.startswith("*")])
+                out.append(WorkLine(text=ANCHOR, page=line.page, role="anchor"))
+            i = j
+            continue
         at_block_edge = prev is None or prev.role in ("blank", "anchor", "furniture") \
             or prev.page != line.page or line.role == "footnote"
         first = footnote_start(line.text, state.expected, state.star_ok) \
@@ -378,6 +819,38 @@ def footnote_complete_plausible(lines: list[WorkLine], i: int) -> bool:
     return footnote_complete(text)
 
 
+def _join_note_text(text: str, more: str) -> str:
+    """Join a footnote's next line, undoing a line-end hyphen when the joined word is known."""
+    m = re.search(r"([A-Za-z]+)-$", text)
+    n = re.match(r"([a-z]+)", more)
+    if m and n and zipf(m.group(1) + n.group(1)) >= 3.0:
+        return text[:-1] + more
+    return f"{text} {more}".strip()
+
+
+def _read_marked_footnotes(lines: list[WorkLine], i: int, earlier: list[Footnote]
+                           ) -> tuple[list[Footnote], int, str | None]:
+    """Footnotes from a layout block (lines carry their marks); text continuing the
+    previous page's last footnote comes back apart."""
+    notes: list[Footnote] = []
+    continued: str | None = None
+    page = lines[i].page
+    j = i
+    while j < len(lines) and lines[j].page == page and lines[j].role in (
+            "footnote", "blank", "noise", "furniture"):
+        ln = lines[j]
+        j += 1
+        if ln.role != "footnote" or not ln.text.strip():
+            continue
+        if ln.mark is not None:
+            notes.append(Footnote(mark=ln.mark, text=ln.text.strip()))
+        elif notes:
+            notes[-1].text = _join_note_text(notes[-1].text, ln.text.strip())
+        else:
+            continued = _join_note_text(continued or "", ln.text.strip())
+    return notes, j, continued
+
+
 def _read_layout_footnotes(lines: list[WorkLine], i: int, first: tuple[str, str],
                            state: _FootnoteState) -> tuple[list[Footnote], int]:
     notes = [Footnote(mark=first[0], text=first[1].strip())]
@@ -393,33 +866,6 @@ def _read_layout_footnotes(lines: list[WorkLine], i: int, first: tuple[str, str]
                 notes[-1].text += " " + lines[j].text.strip()
         j += 1
     return notes, j
-
-
-def mark_small_type_footnotes(work: Work) -> Work:
-    """Layout: lines in smaller type below the body at a page foot are footnote lines.
-
-    Their leading superscript (a certain glyph) is turned back into the plain mark
-    so that the numbering reader sees "3 Ibid.".
-    """
-    sizes = [ln.size for ln in work.lines if ln.role == "body" and ln.size]
-    if not sizes:
-        return work
-    body_size = statistics.median(sizes)
-    pages: dict[int, list[int]] = {}
-    for idx, ln in enumerate(work.lines):
-        if ln.role == "body":
-            pages.setdefault(ln.page, []).append(idx)
-    for indices in pages.values():
-        for idx in reversed(indices):  # walk up from the foot while the type is small
-            ln = work.lines[idx]
-            if not ln.size or ln.size > 0.9 * body_size:
-                break
-            ln.role = "footnote"
-            m = re.match(r"^\s*([\ue100-\ue8ff])\s*", ln.text)
-            if m:
-                glyph = work.glyphs[ord(m.group(1)) - GLYPH_BASE][0]
-                ln.text = f"{glyph} {ln.text[m.end():]}"
-    return work
 
 
 def dehyphenate(work: Work) -> Work:
@@ -479,6 +925,8 @@ def unwrap_lines(work: Work) -> Work:
             current.clear()
 
     for index, ln in enumerate(work.lines):
+        if ln.role == "noise":
+            continue
         if ln.role in ("blank", "furniture"):
             pending = True
             interrupted |= ln.role == "furniture"
@@ -494,15 +942,18 @@ def unwrap_lines(work: Work) -> Work:
             pending = interrupted = True
         prev = " ".join(current)
         if in_masthead:
-            if pending:
+            if pending or (ln.starts_paragraph and OPENING_RE.match(text)):
                 flush()
             current.append(text)
             if OPENING_RE.match(text):
                 flush()
                 in_masthead = False
         else:
-            new = not current or _starts_new_paragraph(prev, text, pending, interrupted,
-                                                       ln.indent > last_indent)
+            if ln.starts_paragraph is not None:  # the layout decided
+                new = not current or ln.starts_paragraph
+            else:
+                new = not current or _starts_new_paragraph(prev, text, pending, interrupted,
+                                                           ln.indent > last_indent)
             if new:
                 flush()
             elif pending:  # a paragraph rejoined across an interruption
@@ -881,20 +1332,26 @@ def _windows(text: str, start: int, n_blocks: int) -> list[tuple[int, int]]:
 
 
 def _match_in_order(cands: list[int], marks: list[str], work: Work) -> dict[int, str]:
-    """Most candidates matched to numbers in order; ties go to the earliest numbers."""
-    def fits(pos: int, mark: str) -> bool:
+    """Most candidates matched to numbers in order; ties go to the earliest numbers.
+
+    A digit glyph fits only its own number. (A shape model of OCR's raised digits,
+    ``’`` for 1/3/7, ``®`` for 6/8, was tried as a weight and made numbering worse on the
+    corpus scans: the glyphs are too ambiguous.)
+    """
+    def weight(pos: int, mark: str) -> int:
         glyph = work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0]
-        return not glyph.isdigit() or glyph == mark
+        return 0 if glyph.isdigit() and glyph != mark else 1
 
     n, k = len(cands), len(marks)
     best = [[0] * (k + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(k - 1, -1, -1):
-            best[i][j] = max(best[i + 1][j], best[i][j + 1],
-                             1 + best[i + 1][j + 1] if fits(cands[i], marks[j]) else 0)
+            w = weight(cands[i], marks[j])
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], w + best[i + 1][j + 1] if w else 0)
     out, i, j = {}, 0, 0
     while i < n and j < k:
-        if fits(cands[i], marks[j]) and best[i][j] == 1 + best[i + 1][j + 1]:
+        w = weight(cands[i], marks[j])
+        if w and best[i][j] == w + best[i + 1][j + 1]:
             out[cands[i]] = marks[j]
             i, j = i + 1, j + 1
         elif best[i][j] == best[i + 1][j]:
@@ -1033,7 +1490,9 @@ def fix_quotes_and_spacing(work: Work) -> Work:
 
 # --- the pipeline -----------------------------------------------------------------------
 
-LINE_STEPS = [strip_furniture, mark_small_type_footnotes, lift_footnotes, dehyphenate, unwrap_lines]
+LINE_STEPS = [mark_masthead, strip_margin_furniture, strip_furniture, drop_ocr_specks,
+              mark_small_type_footnotes, trim_ocr_specks, restore_paragraph_numbers, break_paragraphs_by_layout, lift_footnotes, dehyphenate,
+              unwrap_lines]
 TEXT_STEPS = [normalise_spacing, mark_masthead_asterisks, mark_marker_glyphs, fix_vertical_bars,
               rejoin_split_words, split_glued_words, fix_roman_numerals, correct_words,
               correct_words_by_context, number_footnote_markers, drop_block_anchors,
@@ -1050,7 +1509,9 @@ def start_work(extracted: Extracted) -> Work:
             lines.append(WorkLine(text=text.rstrip(), page=page.number, role=role,
                                   top=line.top, bottom=line.bottom, size=line.size,
                                   page_height=page.height,
-                                  indent=len(text) - len(text.lstrip(" "))))
+                                  indent=len(text) - len(text.lstrip(" ")),
+                                  x0=line.x0, x1=line.x1, page_width=page.width,
+                                  method=page.method))
     return Work(lines=lines)
 
 
@@ -1059,9 +1520,9 @@ def clean(extracted: Extracted) -> Cleaned:
     extracted = extracted.model_copy(deep=True)
     work = Work(lines=[])
     work = mark_superscripts(work, extracted)
-    glyphs = work.glyphs
+    glyphs, ocr_glyphs = work.glyphs, work.ocr_glyphs
     work = start_work(extracted)
-    work.glyphs = glyphs
+    work.glyphs, work.ocr_glyphs = glyphs, ocr_glyphs
     for step in LINE_STEPS + TEXT_STEPS:
         work = step(work)
     return Cleaned(text=work.text, footnotes=work.footnotes, furniture=work.furniture,

@@ -70,8 +70,9 @@ def read_masthead(doc: Document, lines: list[str], furniture: list[str]) -> None
     doc.session = session_of(doc.symbol) or session_from_words(lines)
     doc.kind = kind_of(doc.symbol)
     doc.body = body_of(doc.symbol, lines)
-    item = next((m for ln in lines if (m := re.search(r"Agenda items? (\d+(?: ?\([a-z]\))?)", ln))), None)
-    doc.agenda_item = item.group(1) if item else None
+    item = next((m for ln in lines if (m := re.search(
+        r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*\.?\s*(\([a-z]\)))?", ln))), None)
+    doc.agenda_item = (item.group(1) + (f" {item.group(2)}" if item.group(2) else "")) if item else None
     doc.date = find_date(lines)
     doc.title, doc.sponsors = title_and_sponsors(lines)
     if doc.symbol is None and doc.session is None:
@@ -81,8 +82,41 @@ def read_masthead(doc: Document, lines: list[str], furniture: list[str]) -> None
             doc.session, doc.kind, doc.body = int(resolution.group(1)), "resolution", "General Assembly"
 
 
+GA_SYMBOL_RE = re.compile(r"^A/(?:(?:C\.[1-6]/)?\d{1,2}/(?:L\.\d{1,3}|\d{1,4})|RES/(?:S-)?\d{1,2}/\d{1,4})"
+                          r"(?:/(?:Rev|Add|Corr)\.\d{1,2})*$")
+OCR_SYMBOL_RE = re.compile(r"(?<![\w/])A[/IlJ|1!]{1,2}[A-Za-z0-9.\-/|]{4,}")
+
+
+def repair_symbol(token: str) -> str | None:
+    """An OCR-damaged General Assembly symbol put right by the symbols' grammar, or None.
+
+    ``AIC.3/61/L.18`` -> ``A/C.3/61/L.18``, ``A/JRES/61/208`` -> ``A/RES/61/208``,
+    ``A/C.2/61/1..40/Rev.1`` -> ``A/C.2/61/L.40/Rev.1``; a result the grammar does not
+    accept is no symbol.
+    """
+    t = token.rstrip(".,;:-~’'\"”")
+    t = re.sub(r"^A[/IlJ|1!]{1,2}(?=C\.|RES/|\d)", "A/", t)
+    t = re.sub(r"^A/C[.,]?(?=[1-6]/)", "A/C.", t)
+    t = re.sub(r"/(?:[1IlL|]\.{1,2}|\.)(?=\d)", "/L.", t)  # "/1..40", "/.18" -> "/L.40", "/L.18"
+    t = re.sub(r"/(?:Rev|Kev|Rey)[.,]?(?=\d)", "/Rev.", t)
+    return t if GA_SYMBOL_RE.match(t) else None
+
+
 def find_symbol(lines: list[str], furniture: list[str]) -> str | None:
-    """The document's own symbol: in the masthead (not in the report line), else a running header."""
+    """The document's own symbol: in the masthead (not in the report line), else a running header.
+
+    A symbol the grammar accepts comes first; then one OCR damaged that the grammar puts
+    right (the most frequent repair across masthead and running headers); then any.
+    """
+    sources = [ln for ln in lines if not ln.startswith("[")] + list(furniture)
+    for line in sources:
+        m = SYMBOL_RE.search(line)
+        if m and GA_SYMBOL_RE.match(m.group(0)):
+            return m.group(0)
+    repaired = [r for line in sources for m in OCR_SYMBOL_RE.finditer(line)
+                if (r := repair_symbol(m.group(0)))]
+    if repaired:
+        return max(repaired, key=repaired.count)
     for source in ([ln for ln in lines if not ln.startswith("[")], furniture):
         for line in source:
             m = SYMBOL_RE.search(line)
@@ -136,7 +170,7 @@ def find_date(lines: list[str]) -> str | None:
     return None
 
 
-SPONSOR_RE = re.compile(r"^(?P<who>.+?)\s*:\s*(?:revised )?draft (?:resolution|decision)$")
+SPONSOR_RE = re.compile(r"^(?P<who>.+?)\s*:\s*(?:revised )?draft\W{0,2} (?:resolution|decision)\W{0,2}$")
 
 
 def title_and_sponsors(lines: list[str]) -> tuple[str | None, list[str]]:
@@ -145,7 +179,8 @@ def title_and_sponsors(lines: list[str]) -> tuple[str | None, list[str]]:
         m = SPONSOR_RE.match(line)
         if m:
             who = MARKER_RE.sub("", m.group("who"))
-            sponsors = [s.strip() for s in re.split(r",| and ", who) if s.strip()]
+            # OCR leaves the asterisk's superscript as a quote or a symbol after the name.
+            sponsors = [s.strip().rstrip("*’'‘\"“”°®™!") for s in re.split(r",| and ", who) if s.strip()]
             title = " ".join(lines[i + 1:]) or None
             return (MARKER_RE.sub("", title).strip() if title else None), sponsors
         r = re.match(r"^\d{1,3}/\d{1,4}\.\s+(.+)$", line)
@@ -179,6 +214,14 @@ def split_sections(paragraphs: list[str]) -> tuple[list[Paragraph], list[Operati
         else:
             preamble.append(Paragraph(text=para))
         carried = None
+    # The operative part starting at N > 1 after a "preambular" paragraph that ends as
+    # operative ones do (";" or ".", where preambular ones end with ","): OCR lost the
+    # number of the first operative paragraph.
+    while operative and preamble and int(operative[0].number) > 1 \
+            and re.search(r"[;.]\W{0,3}(\[\^[^\]]+\])?$", preamble[-1].text):
+        last = preamble.pop()
+        operative.insert(0, OperativeParagraph(number=str(int(operative[0].number) - 1),
+                                               text=last.text))
     return preamble, operative
 
 

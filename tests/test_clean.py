@@ -267,3 +267,79 @@ def test_seed_keeps_what_the_draft_says(seed):
     assert "56/203 of 21 February 2001" in cleaned.text
     assert "S-21/2 of 2 July 1999" in cleaned.text
     assert cleaned.furniture == ["A/C.2/58/L.37"]
+
+
+# --- layout from rendered PDFs (tests.docgen) ------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_pdf_cleaned():
+    from pipeline.extract import extract
+    from tests.docgen import render_pdf, sample_document
+
+    return c.clean(extract(render_pdf(sample_document()), "sample.pdf"))
+
+
+def test_layout_masthead_stays_line_by_line_before_the_formula(sample_pdf_cleaned):
+    head, formula, *body = sample_pdf_cleaned.text.split("\n\n")
+    assert formula == "The General Assembly,"
+    lines = head.split("\n")
+    assert lines[0] == "United Nations A/C.2/58/L.37"
+    assert "Morocco[^*]: draft resolution" in lines
+    assert lines[-1] == "International migration and development"
+
+
+def test_layout_paragraph_breaks_come_from_gaps_and_indents(sample_pdf_cleaned):
+    body = sample_pdf_cleaned.text.split("\n\n")[2:]
+    assert [p.split()[0] for p in body] == ["Recalling", "Recalling", "Reaffirming", "1.", "2.", "3."]
+
+
+def test_layout_job_number_is_furniture_not_footnote_text(sample_pdf_cleaned):
+    assert any(f.startswith("03-61234 (E)") for f in sample_pdf_cleaned.furniture)
+    notes = [(f.mark, f.text) for f in sample_pdf_cleaned.footnotes]
+    assert [m for m, _ in notes] == ["*", "1", "2", "3"]
+    assert notes[-1] == ("3", "A/58/98.")
+
+
+def _layout_line(text, top, x0=108.0, x1=523.0, size=10.0, sup=()):
+    return Line(text=text, x0=x0, x1=x1, top=top, bottom=top + 11, size=size, superscripts=list(sup))
+
+
+def _paragraphs(first_top, count, marked=()):
+    """Two-line paragraphs as a justified layout sets them: indented first line, short last."""
+    lines = []
+    for i in range(count):
+        top = first_top + 30 * i
+        end = f"world,{'1' if i in marked else ''}"
+        lines.append(_layout_line(f"Noting the matter number {i} of the session in the region", top, x0=144))
+        lines.append(_layout_line(f"and the {end}", top + 12, x1=200,
+                                  sup=[(14, 15)] if i in marked else []))
+    return lines
+
+
+def test_layout_footnote_continued_on_the_next_page_joins_the_previous_one():
+    body1 = [_layout_line("The General Assembly,", 100, x0=144, x1=241)] + _paragraphs(118, 4, {0})
+    notes1 = [_layout_line("1 Official Records of the General Assembly, Fifty-eighth Session,",
+                           700, x0=90, size=8, sup=[(0, 1)])]
+    notes2 = [_layout_line("Supplement No. 3 (A/58/3), chap. IV.", 700, x0=90, size=8)]
+    pages = [Page(number=1, method="pdf-text", width=595, height=842, lines=body1 + notes1),
+             Page(number=2, method="pdf-text", width=595, height=842,
+                  lines=_paragraphs(100, 3) + notes2)]
+    cleaned = c.clean(Extracted(source_name="t.pdf", media_type="application/pdf", pages=pages))
+    assert [(f.mark, f.text) for f in cleaned.footnotes] == [
+        ("1", "Official Records of the General Assembly, Fifty-eighth Session, "
+              "Supplement No. 3 (A/58/3), chap. IV.")]
+    assert len(cleaned.text.split("\n\n")) == 1 + 4 + 3
+    assert "world,[^1]" in cleaned.text
+
+
+def test_layout_ocr_marks_are_recovered_from_the_footnote_sequence():
+    body = [_layout_line("The General Assembly,", 100, x0=144, x1=241)] + _paragraphs(118, 3, {0, 1})
+    for ln in body:
+        ln.text = ln.text.replace("world,1", "world,’")
+    notes = [_layout_line("’ A/58/98.", 700, x0=90, size=8, sup=[(0, 1)]),
+             _layout_line("? A/58/99.", 712, x0=90, size=8.3)]
+    page = Page(number=1, method="ocr", width=595, height=842, lines=body + notes)
+    cleaned = c.clean(Extracted(source_name="t.pdf", media_type="application/pdf", pages=[page]))
+    assert [(f.mark, f.text) for f in cleaned.footnotes] == [("1", "A/58/98."), ("2", "A/58/99.")]
+    assert [p.split()[-1] for p in cleaned.text.split("\n\n")[1:]] == [
+        "world,[^1]", "world,[^2]", "world,"]

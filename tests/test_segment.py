@@ -112,3 +112,64 @@ def test_seed_structure():
     assert set(doc.cites) == set(gold["cites"])
     assert [f.mark for f in doc.footnotes] == ["*"] + [str(i) for i in range(1, 13)]
     assert {(l.mark, l.paragraph) for l in doc.footnote_links} >= {("10", "P3"), ("11", "P3"), ("12", "O1")}
+
+
+# --- layout: corpus sources rendered to PDF, extracted, cleaned, segmented ----------------
+
+CORPUS_SOURCES = Path(__file__).parents[1] / "corpus" / "sources"
+METADATA = ("symbol", "session", "body", "kind", "title", "agenda_item", "opening")
+
+
+def _rendered(stem: str, scan: bool = False):
+    build = pytest.importorskip("corpus.build")
+    from pipeline.extract import extract
+    from tests.docgen import degrade
+
+    path = CORPUS_SOURCES / f"{stem}.gold.json"
+    if not path.exists():
+        pytest.skip(f"corpus source {stem} not found")
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    pdf = build.make_pdf(gold, stem)
+    return extract(degrade(pdf) if scan else pdf, f"{stem}.pdf"), gold
+
+
+@pytest.mark.parametrize("stem", ["A_C.2_61_L.40_Rev.1", "A_RES_60_227", "A_C.3_62_L.6"])
+def test_born_digital_pdf_end_to_end(stem):
+    extracted, gold = _rendered(stem)
+    doc = segment(clean(extracted))
+    assert (len(doc.preamble), len(doc.operative), len(doc.footnotes)) == (
+        len(gold["preamble"]), len(gold["operative"]), len(gold["footnotes"]))
+    assert {f: getattr(doc, f) for f in METADATA} == {f: gold[f] for f in METADATA}
+    scores = score_document(doc, gold)
+    assert scores["text_cer"] == 0.0
+    assert scores["footnotes"]["in_place"]["f1"] == 1.0
+    assert [p.model_dump() for p in doc.operative] == gold["operative"]
+
+
+def test_scanned_sample_end_to_end():
+    """One OCR run (about 2 s): structure, masthead and footnotes from Tesseract's boxes."""
+    import shutil
+
+    from pipeline.extract import extract
+    from tests.docgen import degrade, render_pdf, sample_document
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+    gold = sample_document()
+    doc = segment(clean(extract(degrade(render_pdf(gold)), "sample.scan.pdf")))
+    assert (len(doc.preamble), len(doc.operative), len(doc.footnotes)) == (3, 3, 4)
+    assert (doc.symbol, doc.session, doc.body, doc.title, doc.agenda_item) == (
+        gold["symbol"], gold["session"], gold["body"], gold["title"], gold["agenda_item"])
+    assert [f.mark for f in doc.footnotes] == ["*", "1", "2", "3"]
+    assert doc.sponsors == ["Morocco"]
+    assert score_document(doc, gold)["text_cer"] < 0.01
+
+
+@pytest.mark.parametrize("token, symbol", [
+    ("AIC.3/61/L.18", "A/C.3/61/L.18"), ("A/JRES/61/208", "A/RES/61/208"),
+    ("A/C.2/61/1..40/Rev.1", "A/C.2/61/L.40/Rev.1"), ("AIC.3/61/.18", "A/C.3/61/L.18"),
+    ("AIRES/62/244", "A/RES/62/244"), ("A/6L/SIS", None)])
+def test_repair_symbol(token, symbol):
+    from pipeline.segment import repair_symbol
+
+    assert repair_symbol(token) == symbol
