@@ -51,6 +51,21 @@ class Settings(BaseSettings):
     ocr_language: str = Field("eng", description="Tesseract language.")
     log_json: bool | None = Field(None, description="JSON log lines; default: on in workers "
                                   "and the listener, off in the CLI.")
+    # --- unattended operation: sweep, recovery, archive, Flower -------------------------
+    sweep_hour_utc: int = Field(3, ge=0, le=23, description="Hour (UTC) of the nightly sweep.")
+    sweep_cron: str | None = Field(None, description="Five-field crontab (UTC) for the sweep; "
+                                   "overrides sweep_hour_utc.")
+    recover_interval_seconds: int = Field(60, ge=0, description="How often beat runs the "
+                                          "stuck-run recovery (0: only in the nightly sweep).")
+    stuck_after_seconds: int = Field(180, ge=1, description="A stage with no live task and no "
+                                     "progress for this long is dispatched again.")
+    archive_prefix: str = Field("archive/", description="Where indexed originals are moved.")
+    archive_storage_class: str | None = Field(None, description="S3 storage class of archived "
+                                              "originals (STANDARD_IA, GLACIER_IR...).")
+    sweep_retry_cap: int = Field(3, ge=0, description="Automatic retries of a document "
+                                 "quarantined for a transient failure.")
+    flower_basic_auth: SecretStr | None = Field(None, description="`user:password` for Flower "
+                                                "(exported as FLOWER_BASIC_AUTH).")
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

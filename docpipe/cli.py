@@ -127,10 +127,11 @@ def status(json_out: bool = JsonOpt) -> None:
         for row in rows:
             _emit(row)
         return
-    table = Table("key", "symbol", "state", "indexed at", *STAGES)
+    table = Table("key", "symbol", "state", "indexed at", *STAGES, "reason")
     for row in rows:
         table.add_row(row["key"], row["symbol"] or "", row["state"], row["indexed_at"] or "",
-                      *(row["stages"][s] for s in STAGES))
+                      *(row["stages"][s] for s in STAGES),
+                      (row["error"] or "") if row["state"] == "quarantined" else "")
     out.print(table)
 
 
@@ -163,13 +164,25 @@ def search(query: str, limit: int = typer.Option(20, help="At most this many hit
 
 
 @app.command()
-def show(symbol: str, json_out: bool = JsonOpt) -> None:
+def show(symbol: str, json_out: bool = JsonOpt,
+         html: Optional[Path] = typer.Option(None, "--html", help="Write the redline against "
+                                             "the stored predecessor to this HTML file."),
+         akn: bool = typer.Option(False, "--akn", help="Print the document as Akoma Ntoso "
+                                  "3.0 XML (AKN4UN).")) -> None:
     """One document's structure and its diff against its predecessor."""
     runner = _runner()
     row = runner.ledger.document_by_symbol(symbol)
     if row is None:
         _fail(f"no indexed document with symbol {symbol!r}", 1)
     view = document_view(runner, row)
+    if html is not None:
+        _write_stored_redline(runner, row, html)
+    if akn:
+        from pipeline.akn import to_akn
+        from pipeline.model import Document
+        sys.stdout.write(to_akn(Document.model_validate_json(
+            runner.store.get(row["document_artifact"]))))
+        return
     if json_out:
         _emit(view)
         return
@@ -190,6 +203,71 @@ def show(symbol: str, json_out: bool = JsonOpt) -> None:
         for old, new, state in view["diff"]:
             if state != "unchanged":
                 out.print(f"  {old or '-'} -> {new or '-'}  {state}")
+
+
+def _stored_document(runner: StageRunner, row: dict):
+    from pipeline.model import Document
+    return Document.model_validate_json(runner.store.get(row["document_artifact"]))
+
+
+def _write_stored_redline(runner: StageRunner, row: dict, path: Path) -> None:
+    """The redline of an indexed document against the predecessor its diff stage chose."""
+    from pipeline.model import DiffResult
+    from pipeline.redline import render_html
+    diff = None
+    if row.get("diff_artifact") and runner.store.exists(row["diff_artifact"]):
+        diff = DiffResult.model_validate_json(runner.store.get(row["diff_artifact"]))
+    earlier = runner.ledger.document(diff.predecessor_id) if diff and diff.predecessor_id else None
+    if earlier is None:
+        _fail(f"{row['symbol']} has no stored predecessor to compare with", 1)
+    old, new = _stored_document(runner, earlier), _stored_document(runner, row)
+    path.write_text(render_html(old, new, diff.links, title=f"{old.symbol} → {new.symbol}"),
+                    encoding="utf-8")
+    console.print(f"redline written to {path}")
+
+
+def _diff_input(ref: str):
+    """(name, Document) of a file (extract, clean, segment in-process) or an indexed symbol."""
+    path = Path(ref)
+    if path.is_file():
+        from pipeline import clean, extract, segment
+        options = extract.ExtractOptions.from_settings(get_settings())
+        document = segment.segment(clean.clean(extract.extract(path.read_bytes(), path.name,
+                                                               options)))
+        name = path.name
+        for suffix in (".ocr.txt", ".scan-hard.pdf", ".scan.pdf", ".txt", ".pdf"):
+            if name.lower().endswith(suffix):
+                return name[:-len(suffix)], document
+        return path.stem, document
+    runner = _runner()
+    row = runner.ledger.document_by_symbol(ref)
+    if row is None:
+        _fail(f"{ref!r} is neither a file nor the symbol of an indexed document", 1)
+    return ref, _stored_document(runner, row)
+
+
+@app.command("diff")
+def diff_command(old: str = typer.Argument(..., help="Earlier version: a file or an indexed symbol."),
+                 new: str = typer.Argument(..., help="Later version: a file or an indexed symbol."),
+                 json_out: bool = typer.Option(False, "--json", help="One JSON object: links "
+                                               "(docpipe-diff-gold/1), word changes, summary."),
+                 html: Optional[Path] = typer.Option(None, "--html",
+                                                     help="Write an HTML redline to this file.")
+                 ) -> None:
+    """What changed from OLD to NEW, paragraph by paragraph."""
+    from pipeline.diff import align
+    from pipeline.redline import diff_json, render_html, render_terminal
+    (old_name, old_doc), (new_name, new_doc) = _diff_input(old), _diff_input(new)
+    links = align(old_doc, new_doc)
+    if html is not None:
+        html.write_text(render_html(old_doc, new_doc, links,
+                                    title=f"{old_doc.symbol or old_name} → "
+                                          f"{new_doc.symbol or new_name}"), encoding="utf-8")
+        console.print(f"redline written to {html}")
+    if json_out:
+        _emit(diff_json(old_doc, new_doc, links, old_name, new_name))
+    elif html is None:
+        out.print(render_terminal(old_doc, new_doc, links))
 
 
 @app.command()
@@ -233,6 +311,42 @@ def reconcile(json_out: bool = JsonOpt) -> None:
 
 
 @app.command()
+def sweep(dry_run: bool = typer.Option(False, "--dry-run", help="Report only; change nothing."),
+          json_out: bool = JsonOpt) -> None:
+    """Housekeeping by hand (beat runs it nightly): reconcile and recover stuck runs,
+    archive indexed originals, retry transient failures, prune old artifacts, report."""
+    from docpipe.sweep import embedded_dispatch, run_sweep
+    settings = _settings()
+    if settings.distributed:
+        from workers.maintenance import sweep_distributed
+        report = sweep_distributed(dry_run=dry_run)
+    else:
+        runner = _runner(settings)
+        report = run_sweep(runner, embedded_dispatch(runner), dry_run=dry_run)
+    _emit(report) if json_out else out.print_json(json.dumps(report, default=str))
+
+
+@app.command()
+def retry(key: str = typer.Argument(..., help="Quarantine key or original inbox key."),
+          json_out: bool = JsonOpt) -> None:
+    """Move a quarantined original back to the inbox and start a new run of it."""
+    from docpipe.sweep import RetryRefused, retry_original
+    settings = _settings()
+    runner = _runner(settings)
+    if settings.distributed:
+        from workers.tasks import start_run
+    else:
+        def start_run(ref):
+            run_document(runner, ref)
+    try:
+        result = retry_original(runner, key, start_run)
+    except RetryRefused as exc:
+        _fail(str(exc), 1)
+    result["state"] = runner.ledger.original(result["original_id"])["state"]
+    _emit(result) if json_out else out.print(result)
+
+
+@app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """The HTTP API and the S3 event webhook."""
     import uvicorn
@@ -257,6 +371,29 @@ def health(json_out: bool = JsonOpt,
             out.print(f"{name:8} {mark}  {result['detail']}")
     if not all(result["ok"] for result in results.values()):
         raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_corpus(folder: Path = typer.Argument(..., help="A labelled corpus folder."),
+                variants: Optional[str] = typer.Option(None, help="Only these, e.g. txt,pdf,scan,ocr."),
+                verbose: bool = typer.Option(False, "-v", "--verbose", help="Per-input rows."),
+                workers: int = typer.Option(2, help="Processes (OCR is ~2 s a page)."),
+                json_out: bool = JsonOpt) -> None:
+    """Score extract, clean, segment and diff on a labelled corpus, per variant."""
+    from docpipe.evaluation import evaluate_corpus, json_lines, print_report
+    if not folder.is_dir():
+        _fail(f"{folder} is not a folder")
+    wanted = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
+                  transient=True, disable=json_out) as progress:
+        task = progress.add_task("evaluating")
+        result = evaluate_corpus(folder, wanted, workers, on_row=lambda row: progress.update(
+            task, description=f"{row['input']} done"))
+    if json_out:
+        for line in json_lines(result):
+            _emit(line)
+    else:
+        print_report(result, out, verbose)
 
 
 def main() -> None:

@@ -41,6 +41,11 @@ originals = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("indexed_at", sa.DateTime(timezone=True)),
+    # Where the original is now when it is no longer at ``key`` (quarantine/..., archive/...);
+    # ``key`` stays the upload's key, so a late event for the same upload is still recognised.
+    sa.Column("location", sa.Text),
+    sa.Column("error_transient", sa.Boolean),  # the quarantine reason was a transient failure
+    sa.Column("auto_retries", sa.Integer),  # retries started by the sweep
     sa.UniqueConstraint("bucket", "key", "etag", name="uq_original_upload"),
 )
 sa.Index("ix_originals_state", originals.c.state)
@@ -60,6 +65,7 @@ runs = sa.Table(
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("outcome", sa.Text),
+    sa.Column("error", sa.Text),  # why this run was quarantined (history survives a retry)
 )
 
 stages = sa.Table(
@@ -100,6 +106,18 @@ document_keys = sa.Table(
 )
 sa.Index("ix_document_keys_lookup", document_keys.c.name, document_keys.c.value)
 
+# A named lock with an expiry: one sweep at a time when there is no Redis (embedded mode).
+locks = sa.Table(
+    "locks", metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Columns added after the first release: (table, column) -> DDL type.
+_ADDED_COLUMNS = {("originals", "location"): "TEXT", ("originals", "error_transient"): "BOOLEAN",
+                  ("originals", "auto_retries"): "INTEGER", ("runs", "error"): "TEXT"}
+
 TERMINAL_STATES = ("indexed", "duplicate", "quarantined")
 
 
@@ -127,6 +145,16 @@ class Ledger:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A ledger made by an earlier version gains the newer columns (all nullable)."""
+        inspector = sa.inspect(self.engine)
+        have = {t: {c["name"] for c in inspector.get_columns(t)} for t in ("originals", "runs")}
+        with self.engine.begin() as conn:
+            for (table, column), ddl in _ADDED_COLUMNS.items():
+                if column not in have[table]:
+                    conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
 
     # --- helpers -------------------------------------------------------------
 
@@ -160,13 +188,19 @@ class Ledger:
                 originals.c.bucket == bucket, originals.c.key == key,
                 originals.c.etag == etag)).first() is not None
 
-    def start_run(self, original_id: int, trigger: str) -> None:
-        """A new run of a known original (retry): its stages start afresh."""
+    def start_run(self, original_id: int, trigger: str, auto: bool = False) -> None:
+        """A new run of a known original (retry): its stages start afresh.
+
+        Earlier runs keep their rows (trigger, outcome, error): that is the history.
+        ``auto`` counts a retry the sweep started, for its cap."""
         now = utcnow()
+        values = dict(state="queued", error=None, error_transient=None, updated_at=now)
+        if auto:
+            values["auto_retries"] = sa.func.coalesce(originals.c.auto_retries, 0) + 1
         with self.engine.begin() as conn:
             conn.execute(stages.delete().where(stages.c.original_id == original_id))
             conn.execute(originals.update().where(originals.c.id == original_id).values(
-                state="queued", error=None, updated_at=now))
+                **values))
             conn.execute(runs.insert().values(original_id=original_id, trigger=trigger,
                                               started_at=now))
 
@@ -230,11 +264,11 @@ class Ledger:
 
     # --- outcomes ------------------------------------------------------------
 
-    def _finish(self, conn, original_id: int, outcome: str) -> None:
+    def _finish(self, conn, original_id: int, outcome: str, error: str | None = None) -> None:
         last_run = sa.select(sa.func.max(runs.c.id)).where(
             runs.c.original_id == original_id).scalar_subquery()
         conn.execute(runs.update().where(runs.c.id == last_run).values(
-            finished_at=utcnow(), outcome=outcome))
+            finished_at=utcnow(), outcome=outcome, error=error))
 
     def set_symbol(self, original_id: int, symbol: str | None) -> None:
         with self.engine.begin() as conn:
@@ -249,11 +283,75 @@ class Ledger:
                 state="duplicate", duplicate_of=of, symbol=symbol, updated_at=utcnow()))
             self._finish(conn, original_id, "duplicate")
 
-    def mark_quarantined(self, original_id: int, reason: str) -> None:
+    def mark_quarantined(self, original_id: int, reason: str, transient: bool = False) -> None:
         with self.engine.begin() as conn:
             conn.execute(originals.update().where(originals.c.id == original_id).values(
-                state="quarantined", error=reason, updated_at=utcnow()))
-            self._finish(conn, original_id, "quarantined")
+                state="quarantined", error=reason, error_transient=transient,
+                updated_at=utcnow()))
+            self._finish(conn, original_id, "quarantined", error=reason)
+
+    def set_location(self, original_id: int, location: str | None) -> None:
+        """Record where the original now is (None: back at its upload key)."""
+        with self.engine.begin() as conn:
+            conn.execute(originals.update().where(originals.c.id == original_id).values(
+                location=location, updated_at=utcnow()))
+
+    def find_original(self, key: str) -> dict | None:
+        """The original now at ``key``, or else the latest uploaded under ``key``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(originals).where(originals.c.location == key)
+                               .order_by(originals.c.id.desc())).mappings().first()
+            if row is None:
+                row = conn.execute(sa.select(originals).where(originals.c.key == key)
+                                   .order_by(originals.c.id.desc())).mappings().first()
+            return dict(row) if row else None
+
+    def originals_in_state(self, *states: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(originals).where(
+                originals.c.state.in_(states)).order_by(originals.c.id)).mappings()]
+
+    def stage_rows(self, original_id: int) -> dict[str, dict]:
+        with self.engine.connect() as conn:
+            return {r["stage"]: dict(r) for r in conn.execute(sa.select(stages).where(
+                stages.c.original_id == original_id)).mappings()}
+
+    def runs_of(self, original_id: int) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(runs).where(
+                runs.c.original_id == original_id).order_by(runs.c.id)).mappings()]
+
+    def referenced_artifacts(self) -> set[str]:
+        """Artifacts something still points at: indexed documents and stages of live runs."""
+        with self.engine.connect() as conn:
+            refs = {r for row in conn.execute(sa.select(documents.c.document_artifact,
+                                                        documents.c.diff_artifact))
+                    for r in row if r}
+            live = sa.select(originals.c.id).where(originals.c.state.not_in(TERMINAL_STATES))
+            refs |= {r for (r,) in conn.execute(sa.select(stages.c.artifact).where(
+                stages.c.original_id.in_(live), stages.c.artifact.is_not(None)))}
+        return refs
+
+    # --- a lock for maintenance (embedded mode) -------------------------------
+
+    def acquire_lock(self, name: str, holder: str, ttl_seconds: float) -> bool:
+        """Take ``name`` unless someone else holds it and it has not expired."""
+        now = utcnow()
+        expires = now + dt.timedelta(seconds=ttl_seconds)
+        with self.engine.begin() as conn:
+            conn.execute(self._insert_ignore(locks, name=name, holder=holder,
+                                             expires_at=expires))
+            conn.execute(locks.update().where(
+                locks.c.name == name,
+                sa.or_(locks.c.holder == holder, locks.c.expires_at < now)).values(
+                holder=holder, expires_at=expires))
+            current = conn.execute(sa.select(locks.c.holder).where(
+                locks.c.name == name)).scalar_one()
+        return current == holder
+
+    def release_lock(self, name: str, holder: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(locks.delete().where(locks.c.name == name, locks.c.holder == holder))
 
     def mark_indexed(self, original_id: int, *, doc_id: str, symbol: str | None,
                      session: int | None, kind: str | None, body: str | None,

@@ -21,7 +21,8 @@ import structlog
 
 from config.settings import STAGES, Settings
 from docpipe.events import ObjectCreated
-from docpipe.ledger import Ledger, Registration
+from docpipe.ledger import TERMINAL_STATES, Ledger, Registration, utcnow
+from docpipe.moves import move_verified, relative_key
 from docpipe.store import ObjectStore, open_store
 from pipeline import clean as clean_stage
 from pipeline import diff as diff_stage
@@ -33,7 +34,9 @@ from pipeline.model import Cleaned, DiffResult, Document, Extracted
 
 log = structlog.get_logger("docpipe.runner")
 
-Ref = dict  # {"original_id": int, "key": str, "sha256": str | None}
+Ref = dict  # {"original_id": int, "key": str, "sha256": str | None, "symbol"?: str}
+
+QUARANTINE_PREFIX = "quarantine/"
 
 STAGE_MODULES = {"extract": extract_stage, "clean": clean_stage, "segment": segment_stage,
                  "diff": diff_stage, "index": index_stage}
@@ -107,6 +110,12 @@ class StageRunner:
         with structlog.contextvars.bound_contextvars(
                 stage=stage, key=ref["key"], original_id=original_id, task_id=task_id,
                 doc_id=ref.get("sha256")):
+            row = self.ledger.original(original_id)
+            if row is None or row["state"] in TERMINAL_STATES:
+                # A late redelivery (or a recovery dispatch that raced the real task):
+                # the document is already indexed, a duplicate or quarantined.
+                log.info("stage.skipped", state=row and row["state"])
+                return None
             attempts = self.ledger.stage_started(original_id, stage, task_id)
             if attempts > self.settings.max_deliveries:
                 self.quarantine(ref, stage, f"the {stage} stage was delivered {attempts} times "
@@ -131,17 +140,47 @@ class StageRunner:
             log.info("stage.done", ms=round((time.perf_counter() - started) * 1000, 1))
             return out
 
-    def quarantine(self, ref: Ref, stage: str, reason: str) -> None:
+    def quarantine(self, ref: Ref, stage: str, reason: str, transient: bool = False) -> None:
+        """Stop the document: the ledger gets the reason, the original moves out of
+        the inbox to ``quarantine/<same relative key>`` with ``<key>.reason.json`` beside it."""
         original_id = ref["original_id"]
         self.ledger.stage_failed(original_id, stage, reason)
-        self.ledger.mark_quarantined(original_id, f"{stage}: {reason}")
-        record = {"original_id": original_id, "key": ref["key"], "sha256": ref.get("sha256"),
-                  "stage": stage, "reason": reason}
+        self.ledger.mark_quarantined(original_id, f"{stage}: {reason}", transient=transient)
+        row = self.ledger.original(original_id) or {}
+        attempts = (self.ledger.stage_rows(original_id).get(stage) or {}).get("attempts")
+        where = None
         try:
-            self.store.put(f"quarantine/{original_id}.json", json.dumps(record).encode())
-        except Exception:  # the ledger already holds the reason; the copy is for people
+            where = self._move_to_quarantine(row)
+        except Exception:  # the ledger holds the reason; the original stays where it was
+            log.exception("quarantine.move_failed")
+        record = {"key": row.get("key", ref["key"]), "quarantine_key": where,
+                  "original_id": original_id, "sha256": row.get("sha256") or ref.get("sha256"),
+                  "stage": stage, "reason": reason, "transient": transient,
+                  "time": utcnow().isoformat().replace("+00:00", "Z"), "attempts": attempts}
+        try:
+            reason_key = (where or QUARANTINE_PREFIX + relative_key(
+                row.get("key", ref["key"]), self.settings.inbox_prefix)) + ".reason.json"
+            self.store.put(reason_key, json.dumps(record, ensure_ascii=False).encode())
+        except Exception:  # e.g. an unusable key: the ledger already holds the reason
             log.exception("quarantine.write_failed")
-        log.warning("document.quarantined", reason=reason)
+        log.warning("document.quarantined", reason=reason, moved_to=where)
+
+    def _move_to_quarantine(self, row: dict) -> str | None:
+        """Move the original out of the inbox; its new key, or None if it is not there."""
+        src = row.get("location") or row.get("key")
+        if not src or not src.startswith(self.settings.inbox_prefix) or not self.store.exists(src):
+            return row.get("location")
+        dst = QUARANTINE_PREFIX + relative_key(src, self.settings.inbox_prefix)
+        if self.store.exists(dst) and self.store.head(dst).etag != self.store.head(src).etag:
+            dst = f"{dst}~{row['id']}"  # another upload under the same key is there already
+        move_verified(self.store, src, dst, expected_sha256=row.get("sha256"))
+        self.ledger.set_location(row["id"], dst)
+        return dst
+
+    def source_key(self, ref: Ref) -> str:
+        """Where the run's original is now (the inbox, or archive/ after a sweep)."""
+        row = self.ledger.original(ref["original_id"])
+        return (row and row.get("location")) or ref["key"]
 
     # --- artifacts -----------------------------------------------------------
 
@@ -156,11 +195,12 @@ class StageRunner:
     # --- the five stages -----------------------------------------------------
 
     def _extract(self, ref: Ref) -> tuple[Ref | None, str | None]:
-        info = self.store.head(ref["key"])
+        source = self.source_key(ref)
+        info = self.store.head(source)
         if info.size > self.settings.max_input_bytes:
             raise InputTooLarge(f"the file has {info.size:,} bytes; the limit is "
                                 f"{self.settings.max_input_bytes:,} (DOCPIPE_MAX_INPUT_BYTES)")
-        data = self.store.get(ref["key"])
+        data = self.store.get(source)
         sha256 = hashlib.sha256(data).hexdigest()
         ref = {**ref, "sha256": sha256}
         first = self.ledger.claim_content(ref["original_id"], sha256)
@@ -184,7 +224,8 @@ class StageRunner:
     def _segment(self, ref: Ref) -> tuple[Ref, str]:
         document = segment_stage.segment(self._load(ref, "clean", Cleaned))
         self.ledger.set_symbol(ref["original_id"], document.symbol)
-        return ref, self._save(ref, "segment", document)
+        # The symbol travels on, so that every later task names its document (Flower).
+        return {**ref, "symbol": document.symbol}, self._save(ref, "segment", document)
 
     def _diff(self, ref: Ref) -> tuple[Ref, str]:
         document = self._load(ref, "segment", Document)
@@ -215,9 +256,12 @@ class StageRunner:
 
 
 def run_document(runner: StageRunner, ref: Ref, retries: int = 3,
-                 on_stage: Callable[[str], None] | None = None) -> Ref | None:
-    """The embedded mode: every stage in-process, in order, with retries for transient errors."""
-    for stage in STAGES:
+                 on_stage: Callable[[str], None] | None = None,
+                 first: str = "extract") -> Ref | None:
+    """The embedded mode: every stage in-process, in order, with retries for transient errors.
+
+    ``first``: resume a run at this stage (its earlier artifacts exist)."""
+    for stage in STAGES[STAGES.index(first):]:
         if on_stage:
             on_stage(stage)
         for attempt in range(retries + 1):
@@ -226,7 +270,8 @@ def run_document(runner: StageRunner, ref: Ref, retries: int = 3,
                 break
             except TransientError as exc:
                 if attempt == retries:
-                    runner.quarantine(ref, stage, f"gave up after {retries + 1} tries: {exc}")
+                    runner.quarantine(ref, stage, f"gave up after {retries + 1} tries: {exc}",
+                                      transient=True)
                     return None
                 time.sleep(min(2 ** attempt, 10))
         if ref is None:

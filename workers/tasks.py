@@ -36,9 +36,26 @@ def runner() -> StageRunner:
     return StageRunner.from_settings(get_settings())
 
 
+def task_label(stage: str, ref: dict) -> str:
+    """The name Flower and the worker log show: ``docpipe.segment[A/C.2/58/L.37]``.
+
+    The symbol once the segment stage has found it, the original's key before."""
+    return f"docpipe.{stage}[{ref.get('symbol') or ref.get('key')}]"
+
+
+def send_stage(stage: str, ref: dict) -> None:
+    """Send one stage of a run to its queue, named for its document.
+
+    The hand-over is retried while the broker is away (a Redis restart) rather
+    than failing the task that has just done its work."""
+    app.send_task(f"docpipe.{stage}", args=[ref], queue=stage, shadow=task_label(stage, ref),
+                  retry=True, retry_policy={"max_retries": 30, "interval_start": 0.5,
+                                            "interval_step": 1, "interval_max": 5})
+
+
 def start_run(ref: dict) -> None:
     """Send a new run's first stage to its queue (used by listener, webhook, reconcile)."""
-    app.send_task("docpipe.extract", args=[ref], queue="extract")
+    send_stage("extract", ref)
 
 
 def _stage_task(stage: str) -> Task:
@@ -51,12 +68,13 @@ def _stage_task(stage: str) -> Task:
             out = runner().run(stage, ref, task_id=self.request.id)
         except TransientError as exc:
             if self.request.retries >= MAX_RETRIES:
-                runner().quarantine(ref, stage, f"gave up after {MAX_RETRIES} retries: {exc}")
+                runner().quarantine(ref, stage, f"gave up after {MAX_RETRIES} retries: {exc}",
+                                    transient=True)
                 return
             raise self.retry(exc=exc, countdown=min(2 ** self.request.retries * 5, 300))
         following = next_stage(stage)
         if out is not None and following:
-            app.send_task(f"docpipe.{following}", args=[out], queue=following)
+            send_stage(following, out)
 
     task.__doc__ = f"The {stage} stage of one document."
     return task
