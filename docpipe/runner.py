@@ -229,30 +229,73 @@ class StageRunner:
 
     def _diff(self, ref: Ref) -> tuple[Ref, str]:
         document = self._load(ref, "segment", Document)
+        return ref, self._save(ref, "diff", self._diff_in_archive(ref["sha256"], document))
+
+    def _diff_in_archive(self, doc_id: str, document: Document) -> DiffResult:
+        """The document against its best predecessor among the archived documents that
+        share a lineage key with it (an indexed lookup, not an archive scan)."""
         candidates = []
         for row in self.ledger.documents_with_keys(diff_stage.lookup_keys(document),
-                                                   exclude=ref["sha256"]):
+                                                   exclude=doc_id):
             try:
                 earlier = Document.model_validate_json(self.store.get(row["document_artifact"]))
             except PermanentError:
                 continue  # its artifact was pruned; it cannot serve as evidence
             candidates.append((row["doc_id"], earlier))
         result = diff_stage.diff_against_archive(document, candidates)
-        return ref, self._save(ref, "diff", result)
+        result.considered = sorted(doc for doc, _ in candidates)
+        return result
 
     def _index(self, ref: Ref) -> tuple[Ref, str]:
         document = self._load(ref, "segment", Document)
         diff = self._load(ref, "diff", DiffResult)
-        rows = index_stage.index_rows(ref["sha256"], document, diff)
-        self.index.replace(ref["sha256"], rows)
-        self.ledger.mark_indexed(
-            ref["original_id"], doc_id=ref["sha256"], symbol=document.symbol,
-            session=document.session, kind=document.kind, body=document.body,
-            title=document.title, document_artifact=artifact_key(ref["sha256"], "segment"),
-            diff_artifact=artifact_key(ref["sha256"], "diff"),
-            keys=diff_stage.stored_keys(document))
-        log.info("document.indexed", symbol=document.symbol, paragraphs=len(rows))
+        # A possible predecessor indexed since the diff stage ran (another worker's
+        # document, arriving at the same time) would be missed: diff again if so.
+        now_known = {row["doc_id"] for row in self.ledger.documents_with_keys(
+            diff_stage.lookup_keys(document), exclude=ref["sha256"])}
+        if not now_known <= set(diff.considered):
+            diff = self._diff_in_archive(ref["sha256"], document)
+            self._save(ref, "diff", diff)
+        self._write_index(ref["original_id"], ref["sha256"], document, diff)
+        log.info("document.indexed", symbol=document.symbol)
+        self._refresh_successors(ref["sha256"], document)
         return ref, f"index:{ref['sha256']}"
+
+    def _write_index(self, original_id: int, doc_id: str, document: Document,
+                     diff: DiffResult) -> None:
+        self.index.replace(doc_id, index_stage.index_rows(doc_id, document, diff))
+        self.ledger.mark_indexed(
+            original_id, doc_id=doc_id, symbol=document.symbol,
+            session=document.session, kind=document.kind, body=document.body,
+            title=document.title, document_artifact=artifact_key(doc_id, "segment"),
+            diff_artifact=artifact_key(doc_id, "diff"),
+            keys=diff_stage.archive_keys(document))
+
+    def _refresh_successors(self, doc_id: str, document: Document) -> list[str]:
+        """Order of arrival must not matter: when an earlier version arrives after a later
+        one, the later one's diff is computed again, and re-indexed if it changed.
+
+        Only the later documents' diffs change, never their content or keys, so this
+        does not cascade further."""
+        refreshed = []
+        for row in self.ledger.documents_with_keys(diff_stage.successor_lookup_keys(document),
+                                                   exclude=doc_id):
+            try:
+                later = Document.model_validate_json(self.store.get(row["document_artifact"]))
+                old = DiffResult.model_validate_json(self.store.get(row["diff_artifact"]))
+            except PermanentError:
+                continue
+            if not diff_stage.may_precede(document, later):
+                continue
+            new = self._diff_in_archive(row["doc_id"], later)
+            if (new.predecessor_id, [l.as_gold() for l in new.links]) == \
+                    (old.predecessor_id, [l.as_gold() for l in old.links]):
+                continue
+            self.store.put(artifact_key(row["doc_id"], "diff"), new.model_dump_json().encode())
+            self._write_index(row["original_id"], row["doc_id"], later, new)
+            log.info("lineage.refreshed", symbol=later.symbol, predecessor=new.predecessor)
+            refreshed.append(row["doc_id"])
+        return refreshed
 
 
 def run_document(runner: StageRunner, ref: Ref, retries: int = 3,

@@ -592,3 +592,23 @@ def diff_against_archive(new: Document, candidates: list[tuple[str, Document]]) 
     return diff(old, new, predecessor_symbol=old.symbol if old else None,
                 predecessor_id=doc_id, confidence=best.confidence if best else None,
                 candidates=ranking)
+
+
+WANTS = "wants:"
+
+
+def archive_keys(doc: Document) -> list[tuple[str, str]]:
+    """Everything an archive files a document under: its own keys, and the keys of the
+    documents it would take as predecessors (prefixed ``wants:``), so that an earlier
+    document arriving late can find the later ones whose diff it changes."""
+    return stored_keys(doc) + [(WANTS + name, value) for name, value in lookup_keys(doc)]
+
+
+def successor_lookup_keys(doc: Document) -> list[tuple[str, str]]:
+    """Keys to find the archived documents that may take ``doc`` as their predecessor."""
+    return [(WANTS + name, value) for name, value in stored_keys(doc)]
+
+
+def may_precede(old: Document, new: Document) -> bool:
+    """Whether ``old`` may be considered as a predecessor of ``new`` at all."""
+    return not _cannot_precede(new, lineage_keys(new), old)

@@ -182,6 +182,9 @@ class DiffResult(BaseModel):
     predecessor_confidence: float | None = None
     candidates: list[dict] = Field(default_factory=list)  # other predecessors weighed, with scores
     links: list[Link] = Field(default_factory=list)
+    # Ids of every archived document weighed (accepted or not), so that a later look
+    # can tell whether a possible predecessor has arrived since.
+    considered: list[str] = Field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -1,0 +1,69 @@
+"""Lineage through the whole pipeline: every document of the labelled series finds its
+predecessor, look-alike distractors are never chosen, and the order in which the
+documents arrive does not matter (a late earlier version refreshes the later diffs)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+
+import pytest
+
+from config.settings import Settings
+from corpus.build import SOURCES, build
+from docpipe.events import ObjectCreated
+from docpipe.runner import StageRunner, run_document
+from docpipe.service import document_view
+
+LINEAGE = json.loads((SOURCES / "lineage.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def corpus_txt(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus")
+    build(out, ("txt",), workers=1)
+    return out
+
+
+def ingest_all(tmp_path, corpus, order: list[str]) -> dict[str, dict]:
+    runner = StageRunner.from_settings(Settings(data_dir=tmp_path))
+    symbols = {}
+    for stem in order:
+        data = (corpus / f"{stem}.txt").read_bytes()
+        key = f"inbox/{stem}.txt"
+        runner.store.put(key, data)
+        reg = runner.submit(ObjectCreated(runner.store.bucket, key, hashlib.md5(data).hexdigest(),
+                                          len(data), None, "Test"), "test",
+                            lambda ref: run_document(runner, ref))
+        symbols[stem] = runner.ledger.original(reg.original_id)["symbol"]
+    stem_of = {symbol: stem for stem, symbol in symbols.items()}
+    views = {}
+    for stem, symbol in symbols.items():
+        view = document_view(runner, runner.ledger.document_by_symbol(symbol))
+        view["predecessor_stem"] = stem_of.get(view["predecessor"])
+        views[stem] = view
+    return views
+
+
+def test_every_predecessor_found_in_date_order(tmp_path, corpus_txt):
+    views = ingest_all(tmp_path, corpus_txt, LINEAGE["ingest_order"])
+    found = {stem: view["predecessor_stem"] for stem, view in views.items()}
+    assert found == LINEAGE["predecessors"]
+    for stem, view in views.items():
+        if view["predecessor"]:
+            assert 0.5 <= view["predecessor_confidence"] <= 1.0
+
+
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+def test_order_of_arrival_does_not_matter(tmp_path, corpus_txt, order):
+    forward = ingest_all(tmp_path / "forward", corpus_txt, LINEAGE["ingest_order"])
+    stems = list(LINEAGE["ingest_order"])
+    if order == "reversed":
+        stems.reverse()
+    else:
+        random.Random(7).shuffle(stems)
+    other = ingest_all(tmp_path / order, corpus_txt, stems)
+    for stem in stems:
+        assert other[stem]["predecessor_stem"] == LINEAGE["predecessors"][stem], stem
+        assert other[stem]["diff"] == forward[stem]["diff"], stem
