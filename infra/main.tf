@@ -18,6 +18,7 @@ locals {
   artifacts_prefix  = "artifacts/"
   quarantine_prefix = "quarantine/"
   archive_prefix    = "archive/"
+  reports_prefix    = "reports/"
 }
 
 # --------------------------------------------------------------------------------------
@@ -228,12 +229,27 @@ data "aws_iam_policy_document" "worker" {
   }
 
   # The sweep copies a finished original to archive/ (or quarantine/), then removes it
-  # from inbox/. Nothing else is ever deleted by docpipe.
+  # from inbox/; `docpipe retry` moves a quarantined original back (put in inbox/, delete
+  # from quarantine/); the sweep prunes superseded artifacts. Nothing else is deleted.
   statement {
-    sid       = "DeleteArchivedOriginals"
-    effect    = "Allow"
-    actions   = ["s3:DeleteObject"]
-    resources = ["${aws_s3_bucket.store.arn}/${local.inbox_prefix}*"]
+    sid     = "MoveOriginalsAndPrune"
+    effect  = "Allow"
+    actions = ["s3:DeleteObject"]
+    resources = [
+      "${aws_s3_bucket.store.arn}/${local.inbox_prefix}*",
+      "${aws_s3_bucket.store.arn}/${local.quarantine_prefix}*",
+      "${aws_s3_bucket.store.arn}/${local.artifacts_prefix}*",
+    ]
+  }
+
+  statement {
+    sid     = "RetryAndReport"
+    effect  = "Allow"
+    actions = ["s3:PutObject"]
+    resources = [
+      "${aws_s3_bucket.store.arn}/${local.inbox_prefix}*",
+      "${aws_s3_bucket.store.arn}/${local.reports_prefix}*",
+    ]
   }
 
   statement {

@@ -499,8 +499,14 @@ def test_worker_policy_is_prefix_scoped(tf):
                 by_action.setdefault(action, set()).add(_resolve_locals(r, prefixes))
 
     bucket = "${aws_s3_bucket.store.arn}"
-    assert by_action["s3:DeleteObject"] == {f"{bucket}/inbox/*"}
-    assert by_action["s3:PutObject"] == {f"{bucket}/{p}*" for p in ("artifacts/", "quarantine/", "archive/")}
+    # Deletes: originals moved out of inbox/ (archive, quarantine) and back out of
+    # quarantine/ (retry), superseded artifacts (prune). Puts: outputs, the retry's copy
+    # back into inbox/, sweep reports.
+    assert by_action["s3:DeleteObject"] == {f"{bucket}/{p}*" for p in
+                                            ("inbox/", "quarantine/", "artifacts/")}
+    assert by_action["s3:PutObject"] == {f"{bucket}/{p}*" for p in
+                                         ("artifacts/", "quarantine/", "archive/", "inbox/",
+                                          "reports/")}
     assert by_action["s3:GetObject"] == {f"{bucket}/{p}*" for p in ("inbox/", "archive/", "artifacts/", "quarantine/")}
     assert by_action["s3:ListBucket"] == {bucket}
     (listing,) = [s for s in stmts if s["actions"] == ["s3:ListBucket"]]
