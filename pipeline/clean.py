@@ -58,6 +58,8 @@ OPENING_RE = re.compile(r"^\s*The General Assembly\s*,?\s*$")
 # --- lexicon -------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[A-Za-z]+")
+# A word after another word (a comma or a hyphen between them at most): not a sentence start.
+MID_SENTENCE_WORD_RE = re.compile(r"(?:(?<=[a-z] )|(?<=[a-z][,;] ))([A-Za-z]+)(?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +92,13 @@ class Lexicon:
         words: list[str] = []
         self.trigrams: Counter = Counter()
         self.fourgrams: Counter = Counter()
+        self.capitalised: Counter = Counter()  # mid-sentence occurrences written Capitalised
+        self.lower: Counter = Counter()  # ... and written in lower case
         for text in texts:
+            for m in MID_SENTENCE_WORD_RE.finditer(text):
+                word = m.group(1)
+                if word[1:].islower() or len(word) == 1:
+                    (self.capitalised if word[0].isupper() else self.lower)[word.lower()] += 1
             tokens = [w.lower() for w in WORD_RE.findall(text)]
             words += tokens
             self.trigrams.update(zip(tokens, tokens[1:], tokens[2:]))
@@ -477,7 +485,7 @@ def mark_small_type_footnotes(work: Work) -> Work:
     layout = measure_layout(work.lines)
     if layout is None:
         return _mark_small_type_plain(work)
-    star_in_masthead = any(GLYPH_RE.search(ln.text) for ln in work.lines if ln.masthead)
+    star_in_masthead = any(_star_evidence(ln.text, work) for ln in work.lines if ln.masthead)
     expected, star_ok, any_notes = 1, True, False
     for page, page_lines in sorted(_page_lines(work).items()):
         lines = [ln for ln in page_lines if not ln.masthead]
@@ -502,7 +510,10 @@ def mark_small_type_footnotes(work: Work) -> Work:
         complete = True
         for j, ln in enumerate(block):
             tok = _footnote_mark(ln, work)
-            opens = tok is not None and (j == 0 or complete) and (
+            # A raised glyph opening the line (OCR's superscript span) opens a note even
+            # when the note before it seems unfinished (a speck after its full stop).
+            raised = GLYPH_RE.match(ln.text.strip()) is not None
+            opens = tok is not None and (j == 0 or complete or raised) and (
                 not tok[0].isdigit() or int(tok[0]) == expected or len(tok[0]) == 1)
             ln.role = "footnote"
             if opens:
@@ -528,6 +539,18 @@ def mark_small_type_footnotes(work: Work) -> Work:
             complete = footnote_complete(re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text)
                                          if ln.method == "ocr" else text)
     return work
+
+
+def _star_evidence(text: str, work: Work) -> bool:
+    """A masthead superscript that marks the asterisk note: a ``*``, or any raised glyph
+    OCR made of it where the sponsor line puts it (``South Africa*: draft resolution``)."""
+    for m in GLYPH_RE.finditer(text):
+        glyph, certain = work.glyphs[ord(m.group(0)) - GLYPH_BASE]
+        ocr = ord(m.group(0)) - GLYPH_BASE in work.ocr_glyphs
+        if glyph.startswith("*") or (certain and not ocr) or (
+                ocr and text[m.end():m.end() + 1] == ":"):
+            return True
+    return False
 
 
 def _footnote_evidence(line: WorkLine, layout: Layout, work: Work) -> int:
@@ -1105,23 +1128,41 @@ def rewrite_pairs(work: Work, rule: str, join: Callable[[re.Match], str | None])
 
 
 GLUED_RE = re.compile(r"(?<![\w/.\-])[A-Za-z]{6,}(?![\w/\-])")
+# Short words OCR glues to their neighbour when the space between them is narrow.
+FUNCTION_WORDS = frozenset("of in to the and for on at by with as or from its an that which be is "
+                           "are this".split())
 
 
 def split_glued_words(work: Work) -> Work:
-    """Split two words OCR glued together (``activitiesin`` -> ``activities in``)."""
+    """Split two words OCR glued together (``activitiesin`` -> ``activities in``).
+
+    Only with strong evidence: the glued form is unknown (to the lexicon and the
+    document), it reads as a content word of three letters or more that is common or
+    in the document, plus a function word (``in``, ``of``, ``the`` ... before or
+    after it), and it is not one cheap OCR confusion away from a single word
+    (``inchide`` stays: it is one confusion from ``include``). Exactly one such
+    split must exist.
+    """
     lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def content(word: str) -> bool:
+        return len(word) >= 3 and word.lower() not in FUNCTION_WORDS and (
+            zipf(word) >= 3.5 or lex.doc_count(word) >= 1)
 
     def split(m: re.Match) -> str | None:
         token = m.group(0)
         if zipf(token) > 0 or lex.doc_count(token) > 1 or not token[1:].islower():
             return None
-        best, best_score = None, 0.0
+        splits = []
         for i in range(2, len(token) - 1):
             a, b = token[:i], token[i:]
-            score = min(zipf(a), zipf(b))
-            if score >= 3.0 and score > best_score:
-                best, best_score = f"{a} {b}", score
-        return best
+            if (content(a) and b in FUNCTION_WORDS) or (a.lower() in FUNCTION_WORDS and content(b)):
+                splits.append(f"{a} {b}")
+        if len(splits) != 1:
+            return None
+        if any(cost <= 1.0 for _, cost in ocr_candidates(token.lower(), lex)):
+            return None  # a misread single word explains it as well
+        return splits[0]
 
     return rewrite(work, "split_glued_words", GLUED_RE, split)
 
@@ -1181,45 +1222,185 @@ def confusion_variants(word: str, depth: int = 2) -> set[str]:
     return found
 
 
-def single_edits(word: str) -> set[str]:
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return ({a + b[1:] for a, b in splits if b}
-            | {a + c + b[1:] for a, b in splits if b for c in letters}
-            | {a + c + b for a, b in splits for c in letters}) - {word}
+# --- the OCR channel: what it costs to read ``cand`` as ``obs`` ---------------------------
+
+# Glyphs of similar shape (serif type, blurred): substituting one for another is cheap.
+SIMILAR_GROUPS = ["aoec", "ilj1t", "tfr", "nuh", "hbk", "uvy", "gqpy", "o0", "s5", "rn"]
+SIMILAR = {(a, b) for g in SIMILAR_GROUPS for a in g for b in g if a != b}
+# Several glyphs read as one or one as several (obs, cand).
+MULTI = {("rn", "m"), ("m", "rn"), ("ri", "n"), ("n", "ri"), ("in", "m"), ("m", "in"),
+         ("ni", "m"), ("m", "ni"), ("iu", "m"), ("li", "h"), ("h", "li"), ("lt", "h"),
+         ("ti", "u"), ("u", "ti"), ("ii", "u"), ("u", "ii"), ("ii", "n"), ("cl", "d"),
+         ("d", "cl"), ("vv", "w"), ("w", "vv"), ("fi", "h"), ("h", "fi"), ("rr", "n"),
+         ("tl", "d"), ("ci", "a"), ("ri", "u")}
+THIN = set("iltfrj1.'’`")
+SIMILAR_COST, MULTI_COST, SUB_COST, INDEL_COST, THIN_DELETE_COST = 0.35, 0.35, 1.0, 0.8, 0.5
 
 
-def best_correction(token: str, lex: Lexicon) -> str | None:
+def ocr_cost(obs: str, cand: str) -> float:
+    """Weighted edit distance from the printed word ``cand`` to OCR's reading ``obs``.
+
+    Similar glyphs (a/o/e/c, i/l/t, n/u/h, y/v, g/q/p ...) and the classic merges and
+    splits (rn/m, in/m, li/h, ti/u, cl/d, vv/w) cost 0.35; a thin stray glyph in the
+    reading (i, l, t, f, r, an apostrophe) 0.5; any other lost or extra glyph 0.8; any
+    other substitution 1. Lower case on both sides.
+    """
+    n, m = len(obs), len(cand)
+    inf = float("inf")
+    d = [[inf] * (m + 1) for _ in range(n + 1)]
+    d[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = d[i][j]
+            if here == inf:
+                continue
+            if i < n and j < m:
+                a, b = obs[i], cand[j]
+                step = 0.0 if a == b else SIMILAR_COST if (a, b) in SIMILAR else SUB_COST
+                d[i + 1][j + 1] = min(d[i + 1][j + 1], here + step)
+            if i < n:  # an extra glyph in the reading
+                step = THIN_DELETE_COST if obs[i] in THIN else INDEL_COST
+                d[i + 1][j] = min(d[i + 1][j], here + step)
+            if j < m:  # a printed glyph OCR lost
+                d[i][j + 1] = min(d[i][j + 1], here + INDEL_COST)
+            for lo in (1, 2):
+                for lc in (1, 2):
+                    if (lo, lc) != (1, 1) and i + lo <= n and j + lc <= m \
+                            and (obs[i:i + lo], cand[j:j + lc]) in MULTI:
+                        d[i + lo][j + lc] = min(d[i + lo][j + lc], here + MULTI_COST)
+    return d[n][m]
+
+
+@lru_cache(maxsize=1)
+def _lexicon_by_length() -> dict[int, list[str]]:
+    """Words wordfreq calls common (Zipf >= 3), lower case, by length."""
+    out: dict[int, list[str]] = {}
+    for word, freq in _frequencies().items():
+        if word.isalpha() and word.isascii() and math.log10(freq) + 9 >= 3.0:
+            out.setdefault(len(word), []).append(word)
+    return out
+
+
+def ocr_candidates(obs: str, lex: Lexicon, max_edits: int = 2) -> list[tuple[str, float]]:
+    """Words of four letters or more (common ones, and the document's own repeated ones)
+    OCR may have read as ``obs``, with the channel cost of each: within ``max_edits``
+    plain edits. Shorter words are never proposed: too many readings are one slip away."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    obs = obs.lower()
+    pool: set[str] = set()
+    for length in range(max(4, len(obs) - max_edits), len(obs) + max_edits + 1):
+        pool.update(_lexicon_by_length().get(length, ()))
+    pool.update(w for w, k in lex.doc.items()
+                if k >= 2 and len(w) >= 4 and abs(len(w) - len(obs)) <= max_edits)
+    pool.discard(obs)
+    near = process.extract(obs, list(pool), scorer=Levenshtein.distance,
+                           score_cutoff=max_edits, limit=None)
+    return [(w, ocr_cost(obs, w)) for w, _, _ in near]
+
+
+def _doc_bonus(lex: Lexicon, word: str) -> float:
+    k = lex.doc_count(word)
+    return 2.0 if k >= 3 else 1.0 if k >= 1 else 0.0
+
+
+CHANNEL_WEIGHT = 2.5  # Zipf points one unit of channel cost is worth
+MIN_LEAD = 1.0  # over the runner-up
+MIN_GAIN = 0.5  # over the reading itself
+
+
+def _max_cost(length: int) -> float:
+    """How much misreading a correction may assume: one cheap slip in a short word, about
+    one plain substitution up to seven letters, more in long words."""
+    return 0.8 if length <= 5 else 1.0 if length <= 7 else 1.4 if length <= 10 else 1.8
+
+
+def best_correction(token: str, lex: Lexicon, context: "TokenContext | None" = None) -> str | None:
     """The correction of a non-word, if the evidence is strong, else None.
 
-    Candidates come from the confusion model (margin of 2 Zipf points over the
-    token, 2.5 for a capitalised word wordfreq knows) or from one plain edit
-    (margin 2.5, words of 4+ letters); the winner
-    must lead the runner-up by half a point. Words the document uses twice are
-    never touched.
+    A noisy-channel decision. The reading must be implausible: four letters or more,
+    rare in English (Zipf < 3) and not repeated in the document. Each candidate
+    (``ocr_candidates``) scores its Zipf frequency, plus 1 (2) when the document uses
+    it (three times), minus 2.5 per unit of OCR channel cost (``ocr_cost``). The best
+    must cost little for the word's length (0.8 up to five letters: one cheap slip;
+    1.0 up to seven; 1.4 up to ten; 1.8 beyond), lead the runner-up by a
+    full point and beat the reading's own frequency by half a point. A short word
+    (five letters or fewer) is corrected only to a word the document uses or a very
+    common one (Zipf >= 4.5). Case follows ``TokenContext``: a capitalised word in
+    mid-sentence is a name unless the document writes the candidate so too (or
+    the words around it are a Title Case name); a misread first letter says nothing
+    about case, so the candidate must be one the document uses, and takes the case of
+    the sentence start, of a Title Case name it opens, or the document's.
     """
     low = token.lower()
     base = zipf(low)
-    if len(low) < 3 or base >= 3.0 or lex.doc_count(low) >= 2:
+    if len(low) < 4 or base >= 3.0 or lex.doc_count(low) >= 2:
         return None
-    scored: dict[str, float] = {}
-    # A capitalised word may be a name wordfreq knows a little ("Quito"): ask for more.
-    confusion_margin = 2.5 if token[:1].isupper() and base > 0 else 2.0
-    for cand in confusion_variants(low):
-        z = zipf(cand) + (0.5 if lex.doc_count(cand) else 0.0)
-        if z >= 3.0 and z - base >= confusion_margin:
-            scored[cand] = z
-    if len(low) >= 4:
-        for cand in single_edits(low) - scored.keys():
-            z = zipf(cand) + (0.5 if lex.doc_count(cand) else 0.0)
-            if z >= 3.0 and z - base >= 2.5:
-                scored[cand] = z
+    scored = []
+    for cand, cost in ocr_candidates(low, lex):
+        score = max(zipf(cand), 2.5 if lex.doc_count(cand) >= 2 else 0.0) + _doc_bonus(lex, cand) \
+            - CHANNEL_WEIGHT * cost
+        scored.append((score, cand, cost))
     if not scored:
         return None
-    ranked = sorted(scored.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 0.5:
+    scored.sort(reverse=True)
+    score, cand, cost = scored[0]
+    if len(scored) > 1 and score - scored[1][0] < MIN_LEAD:
         return None
-    return match_case(token, ranked[0][0])
+    if cost > _max_cost(len(low)) or score - base < MIN_GAIN:
+        return None
+    if len(low) <= 5 and not lex.doc_count(cand) and zipf(cand) < 4.5:
+        return None
+    return _cased(token, cand, lex, context)
+
+
+@dataclass
+class TokenContext:
+    sentence_start: bool  # first word of a paragraph, footnote or sentence
+    title_case: bool  # a capitalised word next to it (a name: "the Fotirth World Conference")
+    opens_name: bool = False  # the next word is capitalised ("the fnternational Conference")
+
+
+def token_context(text: str, start: int, end: int) -> TokenContext:
+    before = text[max(0, start - 80):start]
+    after = text[end:end + 80]
+    sentence_start = not before.strip() or bool(
+        re.search(r"(?:[.!?][\"”’)]?|\n\n|^)[\s\"“‘(\ue000-\ue8ff]*$", before))
+    prev = re.findall(r"[A-Za-z]+", before)
+    nxt = re.findall(r"[A-Za-z]+", after)
+    # Skip connectors inside a name ("Rights of the Child").
+    prev_words = [w for w in prev[-3:] if w not in NAME_CONNECTORS]
+    caps_before = bool(prev_words) and prev_words[-1][:1].isupper() and \
+        not re.search(r"[.;:,]\s*$", before)
+    caps_after = bool(nxt) and nxt[0][:1].isupper() and not re.match(r"^[.;:,]", after)
+    opens_name = bool(re.match(r"^ (?:(?:of|on|the|and|for) )?[A-Z][a-z]", after))
+    return TokenContext(sentence_start, caps_before or caps_after, opens_name)
+
+
+def _doc_case(lex: Lexicon, word: str) -> tuple[int, int]:
+    """(capitalised, lower-case) counts of ``word`` in the document, sentence starts aside."""
+    return lex.capitalised[word.lower()], lex.lower[word.lower()]
+
+
+def _cased(token: str, cand: str, lex: Lexicon, context: "TokenContext | None") -> str | None:
+    if token.isupper() and len(token) > 1:
+        return cand.upper()
+    if context is None:
+        return match_case(token, cand)
+    caps, lower = _doc_case(lex, cand)
+    if token[0].lower() != cand[0]:  # the first glyph itself was misread: its case says nothing
+        if not lex.doc_count(cand):
+            return None
+        if context.sentence_start or context.opens_name:
+            return cand[:1].upper() + cand[1:]
+        return cand[:1].upper() + cand[1:] if caps > lower else cand
+    if token[0].isupper() and not context.sentence_start:
+        # A capital in mid-sentence: a name, unless the document writes the word so.
+        if caps or (context.title_case and not lower):
+            return cand[:1].upper() + cand[1:]
+        return None
+    return match_case(token, cand)
 
 
 def correct_words(work: Work) -> Work:
@@ -1228,11 +1409,22 @@ def correct_words(work: Work) -> Work:
 
     def fix(m: re.Match) -> str | None:
         token = m.group(0)
-        if _is_protected(m):
+        if _is_protected(m) or _touches_junk(m):
             return None
-        return best_correction(token, lex)
+        return best_correction(token, lex, token_context(m.string, m.start(), m.end()))
 
     return rewrite(work, "correct_words", WORD_TOKEN_RE, fix)
+
+
+JUNK_NEIGHBOUR_RE = re.compile(r"[^\s,;:.!?()\[\]\"“”‘’'\-–—\ue000-\ue8ff]")
+
+
+def _touches_junk(m: re.Match) -> bool:
+    """A word glued to a stray glyph (``¢operation``, ``migrati¢n``) is a fragment: leave it."""
+    text = m.string
+    before = text[m.start() - 1] if m.start() > 0 else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    return bool(JUNK_NEIGHBOUR_RE.match(before) or JUNK_NEIGHBOUR_RE.match(after))
 
 
 def _is_protected(m: re.Match) -> bool:
@@ -1293,7 +1485,8 @@ def number_footnote_markers(work: Work) -> Work:
     if not work.blocks and work.footnotes:
         blocks = [[f.mark for f in work.footnotes if not f.mark.startswith("*")]]
     for (lo, hi), marks in zip(windows, blocks):
-        cands = [m.start() for m in GLYPH_RE.finditer(text, lo, hi)]
+        cands = [m.start() for m in GLYPH_RE.finditer(text, lo, hi)
+                 if not _closes_quotation(text, m.start(), work)]
         matched = _match_in_order(cands, marks, work)
         for pos, mark in matched.items():
             edits[pos] = f"[^{mark}]"
@@ -1322,6 +1515,27 @@ def number_footnote_markers(work: Work) -> Work:
     return work
 
 
+QUOTE_GLYPHS = set("”’\"'“‘`")
+
+
+def _closes_quotation(text: str, pos: int, work: Work) -> bool:
+    """A raised quote-like glyph that closes a quotation opened earlier in its paragraph
+    (``“new directions for action”``) is the closing quote OCR saw raised, not a marker."""
+    glyph, certain = work.glyphs[ord(text[pos]) - GLYPH_BASE]
+    if not glyph or any(ch not in QUOTE_GLYPHS for ch in glyph) or (
+            certain and ord(text[pos]) - GLYPH_BASE not in work.ocr_glyphs):
+        return False
+    para_start = text.rfind("\n\n", 0, pos) + 1
+    before = GLYPH_RE.sub(lambda g: _quote_or_nothing(work.glyphs[ord(g.group(0)) - GLYPH_BASE][0]),
+                          text[para_start:pos])
+    opened = before.count("“") - before.count("”")
+    return opened > 0 and not before.rstrip().endswith(("”", "’"))
+
+
+def _quote_or_nothing(glyph: str) -> str:
+    return "”" if glyph in ("”", "\"") else ""
+
+
 def _windows(text: str, start: int, n_blocks: int) -> list[tuple[int, int]]:
     """Body spans between block anchors: block k's markers lie before anchor k."""
     cuts = [m.start() for m in re.finditer(ANCHOR, text) if m.start() >= start]
@@ -1340,7 +1554,9 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work) -> dict[int,
     """
     def weight(pos: int, mark: str) -> int:
         glyph = work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0]
-        return 0 if glyph.isdigit() and glyph != mark else 1
+        if glyph.isdigit():  # OCR's digit: right or wrong, but never a different number
+            return 3 if glyph == mark else 0
+        return 1
 
     n, k = len(cands), len(marks)
     best = [[0] * (k + 1) for _ in range(n + 1)]

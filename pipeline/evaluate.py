@@ -49,7 +49,10 @@ DEGRADED_VARIANTS = ("scan", "scan-hard", "ocr")
 NON_WORD_RULES = {"mark_superscripts", "strip_furniture", "mark_small_type_footnotes",
                   "lift_footnotes", "unwrap_lines", "normalise_spacing",
                   "mark_masthead_asterisks", "mark_marker_glyphs", "number_footnote_markers",
-                  "drop_block_anchors", "fix_quotes_and_spacing"}
+                  "drop_block_anchors", "fix_quotes_and_spacing",
+                  # Paragraph labels are structure: the gold's paragraph texts carry no
+                  # numbers, so their repair is judged by the structure scores instead.
+                  "restore_paragraph_numbers"}
 TEXT_RULES = {step.__name__ for step in TEXT_STEPS}
 LINE_RULES = {step.__name__ for step in LINE_STEPS}
 

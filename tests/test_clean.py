@@ -343,3 +343,81 @@ def test_layout_ocr_marks_are_recovered_from_the_footnote_sequence():
     assert [(f.mark, f.text) for f in cleaned.footnotes] == [("1", "A/58/98."), ("2", "A/58/99.")]
     assert [p.split()[-1] for p in cleaned.text.split("\n\n")[1:]] == [
         "world,[^1]", "world,[^2]", "world,"]
+
+
+# --- evidence-demanding corrections -------------------------------------------------------
+
+def test_ocr_cost_makes_shape_confusions_cheap():
+    assert c.ocr_cost("concem", "concern") < 0.5  # rn read as m
+    assert c.ocr_cost("encotirages", "encourages") < 0.5  # u read as ti
+    assert c.ocr_cost("aceess", "access") < 0.5  # c read as e
+    assert c.ocr_cost("levee", "level") >= 1.0  # l and e look nothing alike
+    assert c.ocr_cost("pare", "are") >= 0.8  # a whole letter invented
+
+
+@pytest.mark.parametrize("text", [
+    "a heavy burden on pare economies and on the health-care systems",  # "are" is too short
+    "the protection of the fumas rights of migrants",  # "fumes": short, rare, not in the document
+    "the relevant levee organizations of the system",  # "levee" is a word; "level" no cheap slip
+    "the International Costas on Population, the transaction costs of remittances",  # a name
+])
+def test_correct_words_leaves_readings_without_strong_evidence(text):
+    assert c.correct_words(text_work(text)).text == text
+
+
+def test_correct_words_takes_case_from_the_document_when_the_first_letter_was_misread():
+    text = ("regional commissions and regional meetings, to hold Tegional meetings; "
+            "the Convention on Road Traffic and the Convention on Road Signs, to the c onvention on")
+    out = c.correct_words(text_work(text)).text
+    assert "to hold regional meetings" in out
+    assert "to the c Convention on" in out
+
+
+def test_correct_words_needs_the_document_for_a_misread_first_letter():
+    text = "the causes and consequences of Bieratn, and the rest"
+    assert c.correct_words(text_work(text)).text == text
+
+
+def test_correct_words_leaves_fragments_glued_to_stray_glyphs():
+    text = "to strengthen international ¢ooperation in the area of cooperation and cooperation"
+    assert c.correct_words(text_work(text)).text == text
+
+
+@pytest.mark.parametrize("token", ["inchide", "regionai", "Darcome", "seserves", "Programune",
+                                   "amproving"])
+def test_split_glued_words_needs_a_function_word_and_no_better_reading(token):
+    text = f"Member States to {token} youth representatives"
+    assert c.split_glued_words(text_work(text)).text == text
+
+
+def test_split_glued_words_splits_before_a_function_word_too():
+    work = c.split_glued_words(text_work("requests the Secretary-General toreport to the Assembly"))
+    assert work.text == "requests the Secretary-General to report to the Assembly"
+
+
+def test_a_raised_closing_quote_is_not_a_marker():
+    work = text_work("The General Assembly,\n\nRecalling “new directions for action\ue100 and the "
+                     "Declaration,\ue101 and the Outcome\ue102\n\n" + c.ANCHOR,
+                     [("1", "Resolution 217 A (III)."), ("2", "See resolution 60/1.")])
+    work.glyphs = [("”", True), ("’", True), ("*", True)]
+    work.ocr_glyphs = {0, 1, 2}
+    work.blocks = [["1", "2"]]
+    out = c.number_footnote_markers(work).text
+    assert "for action” and the Declaration,[^1] and the Outcome[^2]" in out
+
+
+def test_a_digit_read_right_anchors_the_alignment():
+    # Marker 1 was lost; OCR read marker 3 as "3": the candidates are 2 and 3, not 1 and 2.
+    work = text_work("The General Assembly,\n\nRecalling A,\ue100 B and C,\ue101 D\n\n" + c.ANCHOR,
+                     [("1", "x."), ("2", "y."), ("3", "z.")])
+    work.glyphs = [("’", True), ("3", True)]
+    work.ocr_glyphs = {0, 1}
+    work.blocks = [["1", "2", "3"]]
+    out = c.number_footnote_markers(work).text
+    assert "A,[^1] B and C,[^3] D" in out  # in order, the greedy match would give C the 2
+
+
+def test_the_asterisk_note_needs_star_evidence_in_the_masthead():
+    work = c.Work(lines=[], glyphs=[("’", True), ("’", True)], ocr_glyphs={0, 1})
+    assert not c._star_evidence("[on the report of the\ue100 Second Committee", work)
+    assert c._star_evidence("South Africa\ue101: draft resolution", work)
