@@ -271,6 +271,28 @@ def diff_command(old: str = typer.Argument(..., help="Earlier version: a file or
 
 
 @app.command()
+def history(symbol: str, json_out: bool = typer.Option(False, "--json", help="One JSON object: "
+                                                      "the lineage and every paragraph's history.")
+            ) -> None:
+    """Where each paragraph of SYMBOL first appeared, and which later versions changed it
+    (following the stored predecessor chain back to its first document)."""
+    from docpipe.history import history_view
+    runner = _runner()
+    row = runner.ledger.document_by_symbol(symbol)
+    if row is None:
+        _fail(f"no indexed document with symbol {symbol!r}", 1)
+    view = history_view(runner, row)
+    if json_out:
+        _emit(view)
+        return
+    out.print("lineage: " + " → ".join(f"{d['symbol']} ({d['session']})" for d in view["lineage"]))
+    for p in view["paragraphs"]:
+        changed = ", ".join(f"{c['session']} {c['symbol']}" for c in p["changed_in"]) or "-"
+        out.print(f"[dim]{p['paragraph']:>4}[/dim]  first {p['first_session']} "
+                  f"{p['first_symbol']}  changed in: {changed}  {p['opening']}")
+
+
+@app.command()
 def init(json_out: bool = JsonOpt) -> None:
     """Create the bucket, the SQS queue and the bucket notification (idempotent)."""
     from docpipe.aws import init as init_aws

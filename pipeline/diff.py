@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from collections import Counter
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
+import numpy as np
 from diff_match_patch import diff_match_patch
 from pydantic import BaseModel, Field
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from pipeline.model import DIFF_GOLD_FORMAT, DiffResult, Document, Link, WordChange
@@ -89,10 +94,22 @@ _OCR_FOLD = str.maketrans({"1": "l", "i": "l", "|": "l", "!": "l", "0": "o", "5"
 _DIGITS_ONLY = re.compile(r"^[\d/.,\-]+$")
 
 
+_DIGIT_TOKEN = re.compile(r"(?:^|(?<= ))[\d/.,\-]+(?= |$)")
+
+
 def ocr_key(key: str) -> str:
     """``normalise``d text with OCR-confusable characters folded (numbers kept as they are)."""
-    return " ".join(token if _DIGITS_ONLY.match(token) else token.replace("rn", "m").translate(_OCR_FOLD)
-                    for token in key.split())
+    key = " ".join(key.split())
+    # Folding is length-preserving, so digit-only tokens are put back at their own offsets;
+    # no folded character is an "r" or an "n", so "rn" -> "m" may come after.
+    folded = key.translate(_OCR_FOLD)
+    if any(ch in key for ch in "015"):
+        parts, last = [], 0
+        for m in _DIGIT_TOKEN.finditer(key):
+            parts += [folded[last:m.start()], m.group()]
+            last = m.end()
+        folded = "".join(parts) + folded[last:]
+    return folded.replace("rn", "m")
 
 
 def words(text: str) -> list[str]:
@@ -106,15 +123,13 @@ class _Vocabulary:
         self._codes: dict[str, str] = {}
 
     def encode(self, tokens: Iterable[str]) -> str:
-        out = []
+        tokens = list(tokens)
+        codes = self._codes
         for token in tokens:
-            code = self._codes.get(token)
-            if code is None:
+            if token not in codes:
                 # Plane 15/16 private use area: ~130k codes, never in real text.
-                code = chr(0xF0000 + len(self._codes))
-                self._codes[token] = code
-            out.append(code)
-        return "".join(out)
+                codes[token] = chr(0xF0000 + len(codes))
+        return "".join(map(codes.__getitem__, tokens))
 
 
 @dataclass
@@ -123,9 +138,18 @@ class _Para:
     index: int  # 0-based position within its section
     text: str
     key: str  # normalise(text)
-    okey: str  # ocr_key(key)
     wkey: str  # words encoded as characters
     nwords: int
+    tokens: list[str] | None = None  # the words of ``key``
+    _okey: str | None = None
+    content: Counter | None = None  # see ``_content``
+
+    @property
+    def okey(self) -> str:
+        """``ocr_key(key)``, computed when first asked for (only linked pairs need it)."""
+        if self._okey is None:
+            self._okey = ocr_key(self.key)
+        return self._okey
 
 
 def _section(doc: Document, section: str, vocab: _Vocabulary) -> list[_Para]:
@@ -134,8 +158,7 @@ def _section(doc: Document, section: str, vocab: _Vocabulary) -> list[_Para]:
     for i, p in enumerate(paras):
         key = normalise(p.text)
         toks = _WORD.findall(key)
-        out.append(_Para(f"{section}{i + 1}", i, p.text, key, ocr_key(key), vocab.encode(toks),
-                         len(toks)))
+        out.append(_Para(f"{section}{i + 1}", i, p.text, key, vocab.encode(toks), len(toks), toks))
     return out
 
 
@@ -147,9 +170,74 @@ def similarity(a: _Para, b: _Para) -> float:
     return (char + word) / 2.0
 
 
+def similarity_matrix(old: list[_Para], new: list[_Para]) -> list[list[float]]:
+    """``similarity`` of every (old, new) pair that may reach KEEP_THRESHOLD, in bulk (C++).
+
+    The word ratios of all pairs come first (short strings, cheap). A character ratio
+    cannot exceed ``2 * min(len) / (len_a + len_b)``, so a pair whose word ratio plus that
+    bound cannot reach KEEP_THRESHOLD is not scored further: it holds NaN (below every
+    threshold in comparisons; ``_sim`` computes it when a link needs its value). The others
+    get exactly ``similarity``'s value: the same Indel ratios in double precision, combined
+    with the same arithmetic. Pairs with equal keys score 1.
+    """
+    if not old or not new:
+        return [[] for _ in old]
+    word = process.cdist([o.wkey for o in old], [n.wkey for n in new], scorer=fuzz.ratio,
+                         dtype=np.float64, workers=1)
+    la = np.array([len(o.key) for o in old], dtype=np.float64)[:, None]
+    lb = np.array([len(n.key) for n in new], dtype=np.float64)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        char_bound = np.where(la + lb > 0, 2.0 * np.minimum(la, lb) / (la + lb), 1.0)
+    maybe = (char_bound + word / 100.0) / 2.0 >= KEEP_THRESHOLD - 1e-9
+    sim = np.full(word.shape, np.nan)
+    rows, cols = np.nonzero(maybe)
+    if len(rows):
+        char = process.cpdist([old[i].key for i in rows], [new[j].key for j in cols],
+                              scorer=fuzz.ratio, dtype=np.float64, workers=1)
+        sim[rows, cols] = ((char / 100.0) + (word[rows, cols] / 100.0)) / 2.0
+    by_key: dict[str, list[int]] = {}
+    for j, n in enumerate(new):
+        by_key.setdefault(n.key, []).append(j)
+    for i, o in enumerate(old):
+        for j in by_key.get(o.key, ()):
+            sim[i, j] = 1.0
+    return sim.tolist()
+
+
+def _sim(sim: list[list[float]], old: list[_Para], new: list[_Para], i: int, j: int) -> float:
+    """``sim[i][j]``, computed now if ``similarity_matrix`` left it out (NaN)."""
+    value = sim[i][j]
+    if value != value:
+        value = sim[i][j] = similarity(old[i], new[j])
+    return value
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def word_key(okey: str) -> str:
+    """An ``ocr_key`` reduced to its letters and digits, accents dropped.
+
+    OCR of a scan scatters stray marks (a quote, a dot, a colon, a hyphen for a space) and
+    drops or adds accents; a difference in these alone is noise, not an edit (an edit
+    changes words). Two paragraphs with equal word keys are ``unchanged``.
+    """
+    text = unicodedata.normalize("NFKD", okey)
+    return _NOT_ALNUM.sub("", "".join(ch for ch in text if not unicodedata.combining(ch)))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two paragraph texts are the same once normalised (the aligner's ``unchanged``)."""
+    ka, kb = normalise(a), normalise(b)
+    if ka == kb:
+        return True
+    oa, ob = ocr_key(ka), ocr_key(kb)
+    return oa == ob or word_key(oa) == word_key(ob)
+
+
 def _same_text(a: _Para, b: _Para) -> bool:
-    """Equal after normalisation, or differing only by OCR confusions."""
-    return a.key == b.key or a.okey == b.okey
+    """Equal after normalisation, or differing only by OCR confusions and stray marks."""
+    return a.key == b.key or a.okey == b.okey or word_key(a.okey) == word_key(b.okey)
 
 
 def containment(small: _Para, large: _Para) -> float:
@@ -210,10 +298,12 @@ def _greedy_assignment(sim, olds: list[int], news: list[int], threshold: float):
     return pairs
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
+
+
 def _word_changes(old_text: str, new_text: str) -> list[WordChange]:
     """Word-level diff: words mapped to characters, diffed, then semantic cleanup."""
-    token = re.compile(r"\w+|[^\w\s]|\s+")
-    a, b = token.findall(strip_markers(old_text)), token.findall(strip_markers(new_text))
+    a, b = _TOKEN.findall(strip_markers(old_text)), _TOKEN.findall(strip_markers(new_text))
     table: dict[str, str] = {}
     back: list[str] = []
 
@@ -243,7 +333,7 @@ def _word_changes(old_text: str, new_text: str) -> list[WordChange]:
 
 def _align_section(old: list[_Para], new: list[_Para]) -> list[tuple[int | None, int | None, str, float | None]]:
     """(old index, new index, status, similarity) for one section."""
-    sim = [[similarity(o, n) for n in new] for o in old]
+    sim = similarity_matrix(old, new)
     links: list[tuple[int | None, int | None, str, float | None]] = []
 
     kept = _monotone_pairs(sim) if old and new else []
@@ -265,19 +355,190 @@ def _align_section(old: list[_Para], new: list[_Para]) -> list[tuple[int | None,
     for i in [i for i in range(len(old)) if i not in used_o]:
         j = _container(old[i], new)
         if j is not None:
-            links.append((i, j, "modified", sim[i][j]))
+            links.append((i, j, "modified", _sim(sim, old, new, i, j)))
             used_o.add(i)
             used_n.add(j)  # the container may have had no pair of its own
     for j in [j for j in range(len(new)) if j not in used_n]:
         i = _container(new[j], old)
         if i is not None:
-            links.append((i, j, "modified", sim[i][j]))
+            links.append((i, j, "modified", _sim(sim, old, new, i, j)))
             used_n.add(j)
             used_o.add(i)
+
+    # Second pass over what is left (see ``_reworded_pieces`` and ``_rewritten_in_place``).
+    if len(used_o) < len(old) or len(used_n) < len(new):
+        weights = _word_weights(old, new)
+        links += _reworded_pieces(old, new, sim, links, used_o, used_n, weights)
+        links += _rewritten_in_place(old, new, sim, kept, used_o, used_n, weights)
 
     links += [(i, None, "deleted", None) for i in range(len(old)) if i not in used_o]
     links += [(None, j, "added", None) for j in range(len(new)) if j not in used_n]
     return links
+
+
+# --- second pass: reworded pieces and paragraphs rewritten in place ---------------------
+#
+# The first pass links paragraphs by overall similarity (>= KEEP_THRESHOLD in order,
+# >= MOVE_THRESHOLD out of order) and by in-order containment (splits and merges whose
+# pieces kept their wording). What it leaves are paragraphs rewritten so much that the
+# score falls below the thresholds: a split whose second half was reworded ("..., bearing
+# in mind X" becoming "Further encourages ..., to bear in mind X"), a merge that reordered
+# its pieces, or a paragraph rewritten in place. Unrelated paragraphs of one resolution
+# share formula words ("Member States", "the Secretary-General to"), so the evidence here
+# is the *distinctive* words: content words (no function words), stemmed (bear/bearing),
+# OCR-folded, weighted by rarity among the section's paragraphs on both sides.
+
+_STOP = frozenset("""a an and are as at be been being by for from has have in into is it its
+of on or such that the their there these this those to was were which who with also further
+again all any other its our whose within""".split())
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s")
+
+# A leftover paragraph is a reworded piece of a neighbour's partner when it carries at
+# least this share (by weight) of the words that the partner lost or gained ...
+PIECE_COVER = 0.6
+# ... at least this many of them (a changed date or a dropped word is not a piece) ...
+PIECE_MIN_WORDS = 3
+# ... and when most of its own words come from that partner.
+PIECE_ORIGIN = 0.5
+# A leftover deleted and a leftover added paragraph in the same place (between the same
+# kept neighbours) are one paragraph rewritten when they are this similar ...
+REWRITE_THRESHOLD = 0.4
+# ... and share this much of their distinctive words (weighted Dice coefficient).
+REWRITE_SHARED = 0.5
+
+
+def _stem(token: str) -> str:
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[:-len(suffix)]
+            break
+    if len(token) > 4 and token.endswith("e"):
+        token = token[:-1]
+    return token
+
+
+@lru_cache(maxsize=65536)
+def _content_word(token: str) -> str | None:
+    """A word's content key (stemmed, then OCR-folded), None for a function word."""
+    if token in _STOP or len(token) < 2:
+        return None
+    return ocr_key(_stem(token))
+
+
+def _content(p: _Para) -> Counter:
+    """Content words of a paragraph: stemmed, OCR-folded, function words dropped."""
+    if p.content is None:
+        p.content = Counter(filter(None, map(_content_word, p.tokens or ())))
+    return p.content
+
+
+def _word_weights(old: list[_Para], new: list[_Para]) -> dict[str, float]:
+    """Rarity of each content word among the section's paragraphs (both sides): log(1 + N/df)."""
+    df: Counter = Counter()
+    for p in (*old, *new):
+        df.update(_content(p).keys())
+    n = len(old) + len(new)
+    return {w: math.log(1.0 + n / d) for w, d in df.items()}
+
+
+def _weight(bag: Counter, weights: dict[str, float]) -> float:
+    return sum(weights.get(w, 0.0) * k for w, k in bag.items())
+
+
+def _piece_score(piece: Counter, residual: Counter, source: Counter,
+                 weights: dict[str, float]) -> float | None:
+    """How well ``piece`` accounts for ``residual`` (what its neighbour's partner lost or
+    gained), provided it mostly comes from ``source``; None when it does not qualify."""
+    shared = residual & piece
+    if sum(shared.values()) < PIECE_MIN_WORDS or not residual or not piece:
+        return None
+    cover = _weight(shared, weights) / (_weight(residual, weights) or 1.0)
+    origin = _weight(piece & source, weights) / (_weight(piece, weights) or 1.0)
+    if cover < PIECE_COVER or origin < PIECE_ORIGIN:
+        return None
+    return cover
+
+
+def _reworded_pieces(old: list[_Para], new: list[_Para], sim, links, used_o: set[int],
+                     used_n: set[int], weights) -> list[tuple]:
+    """Splits and merges whose piece was reworded.
+
+    A leftover new paragraph next to a new paragraph linked to old X is the rest of a split
+    of X when it carries what X lost in that link; a leftover old paragraph next to an old
+    paragraph linked to new Y is merged into Y when it carries what Y gained.
+    """
+    out: list[tuple] = []
+    for side in ("new", "old"):
+        mine, other = (new, old) if side == "new" else (old, new)
+        used_mine, used_other = (used_n, used_o) if side == "new" else (used_o, used_n)
+        partners: dict[int, list[int]] = {}  # index on my side -> linked indices on the other
+        theirs: dict[int, list[int]] = {}
+        for i, j, *_ in links + out:
+            if i is None or j is None:
+                continue
+            a, b = (j, i) if side == "new" else (i, j)
+            partners.setdefault(a, []).append(b)
+            theirs.setdefault(b, []).append(a)
+        for k in range(len(mine)):
+            if k in used_mine:
+                continue
+            piece = _content(mine[k])
+            best, best_score = None, 0.0
+            for neighbour in (k - 1, k + 1):
+                for x in partners.get(neighbour, []):
+                    # What x's paragraph has that its current partners on my side lack.
+                    covered: Counter = Counter()
+                    for y in theirs.get(x, []):
+                        covered |= _content(mine[y])
+                    residual = _content(other[x]) - covered
+                    score = _piece_score(piece, residual, _content(other[x]), weights)
+                    if score is not None and score > best_score:
+                        best, best_score = x, score
+            if best is None:
+                continue
+            i, j = (best, k) if side == "new" else (k, best)
+            out.append((i, j, "modified", _sim(sim, old, new, i, j)))
+            used_mine.add(k)
+            partners.setdefault(k, []).append(best)
+            theirs.setdefault(best, []).append(k)
+    return out
+
+
+def _rewritten_in_place(old: list[_Para], new: list[_Para], sim, kept: list[tuple[int, int]],
+                        used_o: set[int], used_n: set[int], weights) -> list[tuple]:
+    """A deleted and an added paragraph between the same kept neighbours, moderately
+    similar and sharing their distinctive words, are one paragraph rewritten ("modified")."""
+    # Kept pairs are in order on both sides: the number of them before a position tells
+    # its gap, and a deleted and an added paragraph with equal numbers share a gap.
+    kept_old, kept_new = sorted(i for i, _ in kept), sorted(j for _, j in kept)
+    out: list[tuple] = []
+    olds = [i for i in range(len(old)) if i not in used_o]
+    news = [j for j in range(len(new)) if j not in used_n]
+    cands = []
+    for i in olds:
+        gap = bisect_left(kept_old, i)
+        for j in news:
+            if bisect_left(kept_new, j) != gap or _sim(sim, old, new, i, j) < REWRITE_THRESHOLD:
+                continue
+            a, b = _content(old[i]), _content(new[j])
+            total = _weight(a, weights) + _weight(b, weights)
+            shared = 2 * _weight(a & b, weights) / total if total else 0.0
+            if shared >= REWRITE_SHARED:
+                cands.append((shared + sim[i][j], i, j))
+    taken_o: set[int] = set()
+    taken_n: set[int] = set()
+    for _, i, j in sorted(cands, reverse=True):
+        if i in taken_o or j in taken_n:
+            continue
+        # Keep the order within the gap: no crossing with a pair already taken.
+        if any((i - i2) * (j - j2) < 0 for i2, j2 in zip(sorted(taken_o), sorted(taken_n))):
+            continue
+        taken_o.add(i)
+        taken_n.add(j)
+        out.append((i, j, "modified", sim[i][j]))
+    used_o |= taken_o
+    used_n |= taken_n
+    return out
 
 
 def _container(piece: _Para, others: list[_Para]) -> int | None:
@@ -461,9 +722,10 @@ def text_similarity(new: Document, old: Document) -> float:
     total = matched = 0.0
     for section in ("P", "O"):
         olds, news = _section(old, section, vocab), _section(new, section, vocab)
-        for n in news:
+        sim = similarity_matrix(olds, news)  # pairs that cannot reach KEEP_THRESHOLD are NaN
+        for j, n in enumerate(news):
             total += n.nwords
-            best = max((similarity(o, n) for o in olds), default=0.0)
+            best = max((row[j] for row in sim if row[j] == row[j]), default=0.0)
             if best >= KEEP_THRESHOLD:
                 matched += n.nwords * best
     return matched / total if total else 0.0

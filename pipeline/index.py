@@ -8,11 +8,14 @@ paragraph's change status against its predecessor, so a user can search what cha
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
 from pipeline.model import DiffResult, Document
+
+if TYPE_CHECKING:
+    from pipeline.genealogy import DocumentGenealogy
 
 VERSION = "1"
 
@@ -42,6 +45,9 @@ class IndexRow(BaseModel):
     title: str | None = None
     cites: list[str] = Field(default_factory=list)  # symbols cited by the document
     change: Literal["added", "modified", "moved", "unchanged"] | None = None
+    # Session in which this paragraph (or the earliest one it descends from) first appeared,
+    # from the lineage's genealogy (``pipeline.genealogy``); None when not known.
+    introduced_session: int | None = None
 
 
 # --- opening phrase ------------------------------------------------------------
@@ -122,9 +128,18 @@ def _refs(doc: Document) -> dict[str, list[str]]:
     return out
 
 
-def index_rows(doc_id: str, doc: Document, diff: DiffResult | None) -> list[IndexRow]:
-    """One row per preambular paragraph, operative paragraph and footnote, in order."""
+def index_rows(doc_id: str, doc: Document, diff: DiffResult | None,
+               genealogy: "DocumentGenealogy | dict[str, int | None] | None" = None) -> list[IndexRow]:
+    """One row per preambular paragraph, operative paragraph and footnote, in order.
+
+    ``genealogy`` (this document's ``pipeline.genealogy.DocumentGenealogy``, or a mapping of
+    paragraph id to session) fills ``introduced_session``; without it the field stays None.
+    """
     changes = change_by_paragraph(diff)
+    introduced: dict[str, int | None] = {}
+    if genealogy is not None:
+        introduced = (genealogy if isinstance(genealogy, dict)
+                      else genealogy.introduced_sessions())
     refs = _refs(doc)
     meta = dict(doc_id=doc_id, symbol=doc.symbol, session=doc.session, body=doc.body,
                 kind=doc.kind, agenda_item=doc.agenda_item, title=doc.title, cites=list(doc.cites))
@@ -140,13 +155,13 @@ def index_rows(doc_id: str, doc: Document, diff: DiffResult | None) -> list[Inde
         rows.append(IndexRow(paragraph=pid, position=len(rows), type="preamble", number=None,
                              phrase=opening_phrase(p.text), text=search_text(p.text),
                              display_text=p.text, refs=refs.get(pid, []), change=change_of(pid),
-                             **meta))
+                             introduced_session=introduced.get(pid), **meta))
     for i, p in enumerate(doc.operative, 1):
         pid = f"O{i}"
         rows.append(IndexRow(paragraph=pid, position=len(rows), type="operative", number=p.number,
                              phrase=opening_phrase(p.text), text=search_text(p.text),
                              display_text=p.text, refs=refs.get(pid, []), change=change_of(pid),
-                             **meta))
+                             introduced_session=introduced.get(pid), **meta))
     for i, f in enumerate(doc.footnotes, 1):
         rows.append(IndexRow(paragraph=f"F{i}", position=len(rows), type="footnote", number=f.mark,
                              phrase=None, text=search_text(f.text), display_text=f.text,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -213,17 +212,14 @@ def test_diff_and_gold_view():
     assert diff(None, new).links == []
 
 
-def test_align_200_paragraph_documents_quickly():
+def test_align_200_paragraph_documents_finds_the_move():
     rng = random.Random(1)
     base = PRE + OPS
     pre = [f"{rng.choice(base)} Paragraph {i} adds {rng.random():.6f}." for i in range(100)]
     ops = [f"{rng.choice(base)} Item {i} requests {rng.random():.6f}." for i in range(100)]
     new_ops = ops[:40] + ops[41:70] + [ops[40]] + ops[70:]
-    started = time.perf_counter()
     links = align(doc(pre, ops), doc(pre, new_ops))
-    elapsed = time.perf_counter() - started
     assert ("O41", "O70", "moved") in gold(links)
-    assert elapsed < 5.0
 
 
 # --- lineage -------------------------------------------------------------------
@@ -367,3 +363,122 @@ def test_three_way_merge_links_all_pieces_and_adds_nothing():
     links = gold(align(doc(), doc(ops=ops)))
     assert {("O4", "O4", "modified"), ("O5", "O4", "modified"), ("O6", "O4", "modified")} <= links
     assert not any(l[2] in ("added", "deleted") for l in links)
+
+
+# --- second pass: reworded pieces, rewrites in place, OCR marks -------------------------
+
+SPLIT_HEAD = "Decides to hold in 2006 a high-level dialogue on international migration and development;"
+SPLIT_REWORDED_TAIL = (
+    "Also decides that the high-level dialogue shall identify appropriate ways and means of "
+    "maximizing the developmental benefits of international migration and address its "
+    "multidimensional aspects;")
+
+
+def test_split_whose_second_piece_was_reworded_links_both_pieces():
+    # The tail piece scores ~0.46 against O6: below KEEP_THRESHOLD, and reworded so that
+    # its words are not in O6's order; it carries what O6 lost in its link with new O6.
+    ops = OPS[:5] + [SPLIT_HEAD, SPLIT_REWORDED_TAIL] + OPS[6:]
+    links = gold(align(doc(), doc(ops=ops)))
+    assert {("O6", "O6", "modified"), ("O6", "O7", "modified"), ("O7", "O8", "unchanged")} <= links
+    assert not any(l[2] in ("added", "deleted") for l in links)
+
+
+def test_merge_that_reworded_its_second_piece_links_both_pieces():
+    merged = (OPS[3][:-1] + ", and to explore the holding of a conference of the United Nations "
+              "on development and international migration;")
+    ops = OPS[:3] + [merged] + OPS[5:]
+    links = gold(align(doc(), doc(ops=ops)))
+    assert {("O4", "O4", "modified"), ("O5", "O4", "modified")} <= links
+    assert not any(l[2] in ("added", "deleted") for l in links)
+
+
+def test_an_unrelated_paragraph_next_to_a_shortened_one_stays_added():
+    # O6 loses its tail; the new paragraph after it is about something else.
+    other = ("Encourages Member States to ratify the International Convention on the Protection "
+             "of the Rights of All Migrant Workers and Members of Their Families;")
+    ops = OPS[:5] + [SPLIT_HEAD, other] + OPS[6:]
+    links = gold(align(doc(), doc(ops=ops)))
+    assert ("O6", "O6", "modified") in links
+    assert (None, "O7", "added") in links
+
+
+def test_a_deleted_and_an_added_paragraph_of_other_topics_in_one_place_stay_apart():
+    new_para = ("Decides to convene a high-level meeting on the financing of development in "
+                "the least developed countries, to be held in 2008;")
+    ops = OPS[:5] + [new_para] + OPS[6:]
+    links = gold(align(doc(), doc(ops=ops)))
+    assert ("O6", None, "deleted") in links and (None, "O6", "added") in links
+
+
+def test_rewritten_in_place_with_ocr_damage_is_modified():
+    # Rewritten and then OCR-damaged: overall similarity falls under KEEP_THRESHOLD, but
+    # it sits where O5 was and keeps O5's distinctive words.
+    rewritten = ("Considers that the possibilities for holding a United Nations conference on "
+                 "international migration and development should continue to be explored;")
+    noisy = ocr_noise(rewritten, 0.15, random.Random(1))
+    from pipeline.diff import KEEP_THRESHOLD, REWRITE_THRESHOLD
+    ops = OPS[:4] + [noisy] + OPS[5:]
+    links = align(doc(), doc(ops=ops))
+    link = next(l for l in links if l.new == "O5")
+    assert (link.old, link.status) == ("O5", "modified")
+    assert REWRITE_THRESHOLD <= link.similarity < KEEP_THRESHOLD
+
+
+def test_stray_ocr_marks_and_accents_alone_are_unchanged():
+    ops = list(OPS)
+    ops[1] = ops[1].replace("all levels", "all levels'").replace("order to", "order. to")
+    ops[2] = ops[2].replace("gender perspective", "gender-perspective").replace("way;", "way:")
+    ops[6] = ops[6].replace("Secretary-General", "Secrétary-General")
+    links = gold(align(doc(), doc(ops=ops)))
+    assert {("O2", "O2", "unchanged"), ("O3", "O3", "unchanged"), ("O7", "O7", "unchanged")} <= links
+    # A changed word still counts.
+    ops[3] = ops[3].replace("regular meetings", "annual meetings")
+    assert ("O4", "O4", "modified") in gold(align(doc(), doc(ops=ops)))
+
+
+def test_similarity_matrix_is_exact_where_it_matters():
+    from pipeline.diff import KEEP_THRESHOLD, _section, _Vocabulary, similarity, similarity_matrix
+    rng = random.Random(2)
+    texts = PRE + OPS
+    olds = [rng.choice(texts) + f" {i}" for i in range(30)] + ["", "Short."]
+    news = [rng.choice(texts)[: rng.randint(10, 300)] for _ in range(30)] + [olds[3], ""]
+    vocab = _Vocabulary()
+    a = _section(doc(pre=olds, ops=[]), "P", vocab)
+    b = _section(doc(pre=news, ops=[]), "P", vocab)
+    sim = similarity_matrix(a, b)
+    for i, o in enumerate(a):
+        for j, n in enumerate(b):
+            exact = similarity(o, n)
+            if sim[i][j] == sim[i][j]:
+                assert sim[i][j] == exact
+            else:  # left out: it could not reach the threshold
+                assert exact < KEEP_THRESHOLD
+
+
+def test_corpus_diff_golds_from_their_own_documents():
+    """The 8 hand-made diff golds, documents from the gold files: link F1 >= 0.97."""
+    import json
+    from pathlib import Path
+
+    from pipeline.evaluate import diff_scores
+    sources = Path(__file__).resolve().parents[1] / "corpus" / "sources"
+    matched = predicted = expected = 0
+    for path in sorted(sources.glob("*.diff.json")):
+        g = json.loads(path.read_text(encoding="utf-8"))
+        old, new = (Document.model_validate(json.loads((sources / f"{s}.gold.json").read_text(
+            encoding="utf-8"))) for s in (g["old"], g["new"]))
+        s = diff_scores(old, new, g)["links"]
+        matched, predicted, expected = (matched + s["matched"], predicted + s["predicted"],
+                                        expected + s["gold"])
+    assert expected >= 140  # 8 golds, 143 links
+    precision, recall = matched / predicted, matched / expected
+    assert 2 * precision * recall / (precision + recall) >= 0.97
+
+
+def test_bench_documents_align_well():
+    """bench/diff.py's 200-paragraph pair (its speed is the benchmark's business)."""
+    from bench.diff import make_pair
+    old, new, edits = make_pair(200, 1)
+    links = align(old, new)
+    counts = statuses(links)
+    assert counts["moved"] >= 2 and counts["added"] >= edits["added"] // 2
