@@ -13,6 +13,7 @@ fails on odd input: only a query with nothing to search raises ``QueryError``.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -32,7 +33,16 @@ from pipeline.index import IndexRow
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 32
 MAX_LIMIT = 500
+# SQLite ranks a query that matches more paragraphs among its latest this many (see
+# ``SQLiteIndex._window_floor``); None ranks every match.
+RANK_WINDOW = 10_000
 HIGHLIGHT = ("<mark>", "</mark>")
+# What the backends wrap matched words in: private-use characters that indexed text
+# never contains (``_clean_text`` removes them), so that a snippet can be turned into
+# HTML exactly: the document's text escaped, and only these become <mark> tags.
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+TYPES = ("preamble", "operative", "footnote")
+CHANGES = ("added", "modified", "moved", "unchanged")
 
 
 class QueryError(DocpipeError):
@@ -46,11 +56,107 @@ class Hit(BaseModel):
     symbol: str | None
     paragraph: str  # P3 / O7 / F1
     type: str
-    snippet: str  # matched words wrapped in HIGHLIGHT
+    snippet: str  # matched words wrapped in HIGHLIGHT; the text itself as stored (not HTML)
+    snippet_html: str = ""  # the same as HTML: text escaped, only HIGHLIGHT tags are markup
     score: float  # higher is better (negated bm25 for SQLite)
     session: int | None
     phrase: str | None = None
     change: str | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search may be narrowed to; every field is optional and they combine (AND).
+
+    ``session`` is one session, ``since``/``until`` an inclusive range; ``body``, ``kind``
+    and ``agenda_item`` match whole values case-insensitively; ``phrase`` is the opening
+    phrase (case and spacing ignored); ``symbol_prefix`` is case-insensitive and may end
+    in ``*`` (``A/C.2/58/*``). Values outside the known ones (a ``type`` or ``change``
+    no paragraph has) simply match nothing: ``check_filters`` is for callers that want
+    to refuse them.
+    """
+
+    session: int | None = None
+    since: int | None = None
+    until: int | None = None
+    body: str | None = None
+    kind: str | None = None
+    agenda_item: str | None = None
+    type: str | None = None
+    phrase: str | None = None
+    change: str | None = None
+    symbol_prefix: str | None = None
+
+    @classmethod
+    def of(cls, **values) -> "Filters":
+        unknown = set(values) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise TypeError(f"unknown search filters: {', '.join(sorted(unknown))}")
+        clean: dict = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name in ("session", "since", "until"):
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    raise QueryError(f"{name} must be a session number, not {value!r}") from None
+            else:
+                value = _clean_text(str(value)).strip()
+                if name == "symbol_prefix":
+                    value = value.rstrip("*").strip()
+                if name == "phrase":
+                    value = " ".join(value.lower().split())
+                if not value:
+                    continue
+            clean[name] = value
+        return cls(**clean)
+
+
+def check_filters(filters: Filters) -> None:
+    """Refuse values no paragraph can have, with a message a user can act on."""
+    if filters.type and filters.type not in TYPES:
+        raise QueryError(f"type must be one of {', '.join(TYPES)}, not {filters.type!r}")
+    if filters.change and filters.change not in CHANGES:
+        raise QueryError(f"change must be one of {', '.join(CHANGES)}, not {filters.change!r}")
+    for name in ("session", "since", "until"):
+        value = getattr(filters, name)
+        if value is not None and not 1 <= value <= 999:
+            raise QueryError(f"{name} must be a session number between 1 and 999, not {value}")
+    if filters.since is not None and filters.until is not None and filters.since > filters.until:
+        raise QueryError(f"since ({filters.since}) is after until ({filters.until})")
+
+
+class Facets(dict):
+    """``{"session": {58: 3, ...}, "body": {"General Assembly": 2, ...}, "total": 5}``."""
+
+
+def _facets(groups: Iterable[tuple[int | None, str | None, int]]) -> Facets:
+    sessions: dict[int, int] = {}
+    bodies: dict[str, int] = {}
+    total = 0
+    for session, body, n in groups:
+        total += n
+        if session is not None:
+            sessions[session] = sessions.get(session, 0) + n
+        if body:
+            bodies[body] = bodies.get(body, 0) + n
+    return Facets(session=dict(sorted(sessions.items(), key=lambda kv: -kv[0])),
+                  body=dict(sorted(bodies.items(), key=lambda kv: (-kv[1], kv[0]))),
+                  total=total)
+
+
+def _clean_text(text: str) -> str:
+    """No NUL or other control characters, no lone surrogates, no highlight sentinels."""
+    text = _CONTROL.sub(" ", text).replace(_MARK_OPEN, "").replace(_MARK_CLOSE, "")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _snippets(raw: str) -> tuple[str, str]:
+    """(plain snippet with <mark>, HTML snippet) from a backend's sentinel-marked one."""
+    plain = raw.replace(_MARK_OPEN, HIGHLIGHT[0]).replace(_MARK_CLOSE, HIGHLIGHT[1])
+    escaped = html.escape(raw, quote=False)
+    return plain, escaped.replace(_MARK_OPEN, HIGHLIGHT[0]).replace(_MARK_CLOSE, HIGHLIGHT[1])
 
 
 @runtime_checkable
@@ -59,7 +165,9 @@ class SearchIndex(Protocol):
     def delete(self, doc_id: str) -> int: ...
     def search(self, query: str, *, limit: int = 20, session: int | None = None,
                type: str | None = None, phrase: str | None = None, change: str | None = None,
-               symbol_prefix: str | None = None, body: str | None = None) -> list[Hit]: ...
+               symbol_prefix: str | None = None, body: str | None = None,
+               **filters) -> list[Hit]: ...
+    def facets(self, query: str, **filters) -> Facets: ...
     def count(self) -> int: ...
     def close(self) -> None: ...
 
@@ -114,7 +222,7 @@ def parse_query(query: str) -> ParsedQuery:
     if not isinstance(query, str):
         raise QueryError("the query must be text")
     truncated = len(query) > MAX_QUERY_CHARS
-    text = _CONTROL.sub(" ", query[:MAX_QUERY_CHARS])
+    text = _clean_text(query[:MAX_QUERY_CHARS])
     parsed = ParsedQuery(truncated=truncated)
     include: list[Term] = []
     exclude: list[Term] = []
@@ -234,9 +342,11 @@ SCHEMA_VERSION = 1
 class SQLiteIndex:
     """FTS5 index in one SQLite file; safe across threads (one lock) and processes (WAL)."""
 
-    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30000) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30000,
+                 rank_window: int | None = RANK_WINDOW) -> None:
         self.path = str(path)
         self.busy_timeout_ms = busy_timeout_ms
+        self.rank_window = rank_window
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._pid: int | None = None
@@ -253,6 +363,10 @@ class SQLiteIndex:
             if self.path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
+                # Reads map the file and keep more pages: the join from FTS rows to their
+                # metadata is random access.
+                conn.execute("PRAGMA mmap_size = 1073741824")
+                conn.execute("PRAGMA cache_size = -65536")
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
@@ -305,7 +419,7 @@ class SQLiteIndex:
                      r.body, r.kind, r.agenda_item, r.title, json.dumps(r.cites), r.change))
                 refs = " ".join(r.refs + ([r.symbol] if r.symbol else []))
                 conn.execute("INSERT INTO paragraphs_fts (rowid, text, refs) VALUES (?,?,?)",
-                             (cur.lastrowid, r.text, refs))
+                             (cur.lastrowid, _clean_text(r.text), refs))
         return len(rows)
 
     @staticmethod
@@ -329,45 +443,112 @@ class SQLiteIndex:
 
     def search(self, query: str, *, limit: int = 20, session: int | None = None,
                type: str | None = None, phrase: str | None = None, change: str | None = None,
-               symbol_prefix: str | None = None, body: str | None = None) -> list[Hit]:
+               symbol_prefix: str | None = None, body: str | None = None,
+               **filters) -> list[Hit]:
+        """Paragraphs matching ``query`` under ``filters`` (see ``Filters``), best first."""
+        f = Filters.of(session=session, type=type, phrase=phrase, change=change,
+                       symbol_prefix=symbol_prefix, body=body, **filters)
         match = to_fts5(parse_query(query))
-        where, params = ["paragraphs_fts MATCH ?"], [match]
-        if session is not None:
-            where.append("p.session = ?")
-            params.append(int(session))
-        if type:
-            where.append("p.type = ?")
-            params.append(type)
-        if phrase:
-            where.append("p.phrase_key = ?")
-            params.append(" ".join(phrase.lower().split()))
-        if change:
-            where.append("p.change = ?")
-            params.append(change)
-        if symbol_prefix:
-            where.append("p.symbol LIKE ? ESCAPE '\\'")
-            params.append(_like_prefix(symbol_prefix))
-        if body:
-            where.append("p.body = ? COLLATE NOCASE")
-            params.append(body)
+        where, params = self._where(f)
         limit = max(1, min(int(limit), MAX_LIMIT))
-        open_mark, close_mark = HIGHLIGHT
-        sql = (
-            "SELECT p.doc_id, p.symbol, p.paragraph, p.type, p.session, p.phrase, p.change,"
-            f" snippet(paragraphs_fts, 0, ?, ?, '…', 24) AS snip,"
-            " bm25(paragraphs_fts, 1.0, 0.5) AS rank"
+
+        def ranked(floor: int | None) -> list[tuple[int, float]]:
+            window = " AND paragraphs_fts.rowid >= ?" if floor is not None else ""
+            # Without filters the ranking needs no join: ties go by rowid, which is the
+            # order rows were written (a document's paragraphs in their order).
+            join = (" JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid" if where else "")
+            sql = (f"SELECT paragraphs_fts.rowid, bm25(paragraphs_fts, 1.0, 0.5) AS rank"
+                   f" FROM paragraphs_fts{join} WHERE paragraphs_fts MATCH ?{window}{where}"
+                   " ORDER BY rank, paragraphs_fts.rowid LIMIT ?")
+            return self._read(sql, [match, *([floor] if floor is not None else []),
+                                    *params, limit])
+
+        floor = self._window_floor(match)
+        top = ranked(floor)
+        if floor is not None and len(top) < limit:
+            top = ranked(None)  # the filters kept too few recent matches: rank them all
+        if not top:
+            return []
+        # Then snippet() for the kept rows only, each found by its rowid (a join on the
+        # ranked rows would make SQLite walk every match again).
+        found = {r[0]: r for r in self._read(
+            "SELECT paragraphs_fts.rowid, p.doc_id, p.symbol, p.paragraph, p.type, p.session,"
+            " p.phrase, p.change, snippet(paragraphs_fts, 0, ?, ?, '…', 24)"
             " FROM paragraphs_fts JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
-            f" WHERE {' AND '.join(where)} ORDER BY rank, p.doc_id, p.position LIMIT ?")
+            " WHERE paragraphs_fts MATCH ? AND paragraphs_fts.rowid IN"
+            f" ({','.join('?' * len(top))})",
+            [_MARK_OPEN, _MARK_CLOSE, match, *(rowid for rowid, _ in top)])}
+        rows = [(*found[rowid][1:], rank) for rowid, rank in top if rowid in found]
+        hits = []
+        for r in rows:
+            plain, markup = _snippets(r[7])
+            hits.append(Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
+                            phrase=r[5], change=r[6], snippet=plain, snippet_html=markup,
+                            score=round(-r[8], 6)))
+        return hits
+
+    def facets(self, query: str, **filters) -> Facets:
+        """How many paragraphs match, per session and per body (filters applied)."""
+        f = Filters.of(**filters)
+        match = to_fts5(parse_query(query))
+        where, params = self._where(f)
+        sql = ("SELECT p.session, p.body, count(*) FROM paragraphs_fts"
+               " JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
+               f" WHERE paragraphs_fts MATCH ?{where} GROUP BY p.session, p.body")
+        return _facets(self._read(sql, [match, *params]))
+
+    def _window_floor(self, match: str) -> int | None:
+        """The smallest rowid among the ``rank_window`` latest matches, or None if fewer.
+
+        bm25 costs a lookup per matching row (about 1 µs each: 150 ms or more for a word in
+        300,000 of a million paragraphs), while walking the match list by rowid is cheap. So a query
+        matching more than ``rank_window`` paragraphs is ranked among its most recently
+        indexed ``rank_window`` matches; counts (``facets``) stay exact.
+        """
+        if not self.rank_window:
+            return None
+        row = self._read("SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH ?"
+                         " ORDER BY rowid DESC LIMIT 1 OFFSET ?", [match, self.rank_window - 1])
+        return row[0][0] if row else None
+
+    @staticmethod
+    def _where(f: Filters) -> tuple[str, list]:
+        where, params = [], []
+        if f.session is not None:
+            where.append("p.session = ?")
+            params.append(f.session)
+        if f.since is not None:
+            where.append("p.session >= ?")
+            params.append(f.since)
+        if f.until is not None:
+            where.append("p.session <= ?")
+            params.append(f.until)
+        for name in ("type", "change"):
+            if getattr(f, name):
+                where.append(f"p.{name} = ?")
+                params.append(getattr(f, name))
+        if f.phrase:
+            where.append("p.phrase_key = ?")
+            params.append(f.phrase)
+        if f.symbol_prefix:
+            where.append("p.symbol LIKE ? ESCAPE '\\'")
+            params.append(_like_prefix(f.symbol_prefix))
+        for name in ("body", "kind", "agenda_item"):
+            if getattr(f, name):
+                where.append(f"p.{name} = ? COLLATE NOCASE")
+                params.append(getattr(f, name))
+        return "".join(" AND " + w for w in where), params
+
+    def _read(self, sql: str, params: list) -> list[tuple]:
         with self._lock:
             try:
-                rows = self._connection().execute(sql, [open_mark, close_mark, *params, limit]).fetchall()
+                return self._connection().execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:
                 if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
                     # parse_query should make this impossible; if not, say so clearly.
-                    raise QueryError(f"the query could not be searched: {exc}") from None
+                    raise QueryError("the query could not be searched; use words, "
+                                     '"quoted phrases", OR, NOT or -word') from None
                 raise
-        return [Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
-                    phrase=r[5], change=r[6], snippet=r[7], score=round(-r[8], 6)) for r in rows]
 
     def close(self) -> None:
         with self._lock:
@@ -395,8 +576,25 @@ def _like_prefix(prefix: str) -> str:
 # parser) on both sides, in the stored tsvector, in each query term and in the text
 # given to ts_headline, and a symbol becomes a phrase: 56/203 -> '56' <-> '203'. The
 # separator is removed from snippets again.
+# "<" gets the same separator: the parser reads "<script>...</script>" and other tags as
+# markup and skips them (and, once "/" is separated, everything after an opening
+# <script>), so a paragraph quoting a tag would lose its words.
 _SLASH_SQL = "E'/\\x1f'"
 _SLASH = "/\x1f"
+_SEP = "\x1f"
+
+
+def _pg_parse_input(column: str) -> str:
+    """SQL: the text the PostgreSQL parser sees for ``column`` (separators added)."""
+    return f"replace(replace({column}, '/', {_SLASH_SQL}), '<', E'<\\x1f')"
+
+
+PG_SCHEMA_VERSION = 2  # 2: "<" separated in the tsvector (1 lost words after a <script>)
+_PG_TSV = f"""tsv tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english'::regconfig, {_pg_parse_input('text')}), 'A')
+        || setweight(to_tsvector('english'::regconfig, {_pg_parse_input('refs')}), 'B')
+        || setweight(to_tsvector('simple'::regconfig, {_pg_parse_input('text')}), 'D')
+    ) STORED"""
 
 _PG_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS paragraphs (
@@ -422,11 +620,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     -- The text (weight A, English stems), the cited symbols (B) and the text's unstemmed
     -- words (D: only so that a prefix such as developm* finds "development", whose
     -- English stem "develop" it does not begin).
-    tsv tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english'::regconfig, replace(text, '/', {_SLASH_SQL})), 'A')
-        || setweight(to_tsvector('english'::regconfig, replace(refs, '/', {_SLASH_SQL})), 'B')
-        || setweight(to_tsvector('simple'::regconfig, replace(text, '/', {_SLASH_SQL})), 'D')
-    ) STORED,
+    {_PG_TSV},
     UNIQUE (doc_id, paragraph)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_tsv ON paragraphs USING gin (tsv);
@@ -442,14 +636,15 @@ _PG_SYMBOL_BTREE = "CREATE INDEX IF NOT EXISTS paragraphs_symbol ON paragraphs (
 # Advisory lock keys: (namespace, key). The namespace is "dpix" as an int.
 _LOCK_NS = 0x64706978
 _SCHEMA_LOCK = 0
-_HEADLINE_OPTIONS = (f'StartSel="{HIGHLIGHT[0]}", StopSel="{HIGHLIGHT[1]}", MaxWords=24, '
+_HEADLINE_OPTIONS = (f'StartSel="{_MARK_OPEN}", StopSel="{_MARK_CLOSE}", MaxWords=24, '
                      'MinWords=10, MaxFragments=2, FragmentDelimiter=" … "')
 _WORDS = re.compile(r"[^\W_]+")
 
 
 def _pg_text(text: str) -> str:
-    """Text psycopg can send: no NUL (PostgreSQL refuses it), no lone surrogates."""
-    text = text.replace("\x00", " ")
+    """Text psycopg can send: no NUL (PostgreSQL refuses it), no lone surrogates,
+    no highlight sentinels."""
+    text = text.replace("\x00", " ").replace(_MARK_OPEN, "").replace(_MARK_CLOSE, "")
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
@@ -470,7 +665,8 @@ def _pg_term(term: Term, params: list) -> str:
         return "(to_tsquery('english', %s) || to_tsquery('simple', %s))"
 
     def phrase(text: str) -> str:
-        params.append('"' + _pg_text(text).replace('"', " ").replace("/", _SLASH) + '"')
+        params.append('"' + _pg_text(text).replace('"', " ").replace("/", _SLASH)
+                      .replace("<", "<" + _SEP) + '"')
         return "websearch_to_tsquery('english', %s)"
 
     expr = phrase(term.text)
@@ -555,15 +751,23 @@ class PostgresIndex:
                 # Two processes starting at once would race on CREATE ... IF NOT EXISTS.
                 conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_NS, _SCHEMA_LOCK))
                 exists = conn.execute("SELECT to_regclass('paragraphs_schema')").fetchone()[0]
+                version = None
                 if exists:
-                    row = conn.execute("SELECT max(version) FROM paragraphs_schema").fetchone()
-                    if row[0] is not None and row[0] > SCHEMA_VERSION:
-                        raise RuntimeError(f"index {self._where()} has schema {row[0]}, "
+                    version = conn.execute("SELECT max(version) FROM paragraphs_schema").fetchone()[0]
+                    if version is not None and version > PG_SCHEMA_VERSION:
+                        raise RuntimeError(f"index {self._where()} has schema {version}, "
                                            "newer than this code")
                 conn.execute(_PG_SCHEMA)
+                if version is not None and version < 2:
+                    # The generated column's expression changed: rebuild it and its index.
+                    conn.execute("ALTER TABLE paragraphs DROP COLUMN tsv")
+                    conn.execute(f"ALTER TABLE paragraphs ADD COLUMN {_PG_TSV}")
+                    conn.execute("CREATE INDEX IF NOT EXISTS paragraphs_tsv"
+                                 " ON paragraphs USING gin (tsv)")
+                    conn.execute("DELETE FROM paragraphs_schema")
                 if not conn.execute("SELECT 1 FROM paragraphs_schema").fetchone():
                     conn.execute("INSERT INTO paragraphs_schema (version) VALUES (%s)",
-                                 (SCHEMA_VERSION,))
+                                 (PG_SCHEMA_VERSION,))
                 try:
                     with conn.transaction():  # a savepoint: failing leaves the rest intact
                         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -636,50 +840,77 @@ class PostgresIndex:
 
     def search(self, query: str, *, limit: int = 20, session: int | None = None,
                type: str | None = None, phrase: str | None = None, change: str | None = None,
-               symbol_prefix: str | None = None, body: str | None = None) -> list[Hit]:
+               symbol_prefix: str | None = None, body: str | None = None,
+               **filters) -> list[Hit]:
+        """Paragraphs matching ``query`` under ``filters`` (see ``Filters``), best first."""
+        f = Filters.of(session=session, type=type, phrase=phrase, change=change,
+                       symbol_prefix=symbol_prefix, body=body, **filters)
         expr, expr_params = to_pg_tsquery(parse_query(query))
-        where, params = ["p.tsv @@ %(q)s::tsquery"], {}
-        if session is not None:
-            where.append("p.session = %(session)s")
-            params["session"] = int(session)
-        if type:
-            where.append("p.type = %(type)s")
-            params["type"] = type
-        if phrase:
-            where.append("p.phrase_key = %(phrase)s")
-            params["phrase"] = " ".join(phrase.lower().split())
-        if change:
-            where.append("p.change = %(change)s")
-            params["change"] = change
-        if symbol_prefix:
-            where.append("p.symbol ILIKE %(symbol)s ESCAPE '\\'")
-            params["symbol"] = _pg_text(_like_prefix(symbol_prefix))
-        if body:
-            where.append("lower(p.body) = lower(%(body)s)")
-            params["body"] = _pg_text(body)
+        where, params = self._where(f)
         params["limit"] = max(1, min(int(limit), MAX_LIMIT))
         params["headline"] = _HEADLINE_OPTIONS
         # Rank and cut first; ts_headline re-parses each text, so only the top rows get it.
         sql = (
             "SELECT p.doc_id, p.symbol, p.paragraph, p.type, p.session, p.phrase, p.change,"
-            f" ts_headline('english', replace(p.text, '/', {_SLASH_SQL}), %(q)s::tsquery,"
+            f" ts_headline('english', {_pg_parse_input('p.text')}, %(q)s::tsquery,"
             " %(headline)s) AS snip, top.rank"
             " FROM (SELECT p.id, ts_rank_cd(p.tsv, %(q)s::tsquery, 1) AS rank"
-            f" FROM paragraphs p WHERE {' AND '.join(where)}"
+            f" FROM paragraphs p WHERE {where}"
             " ORDER BY rank DESC, p.doc_id, p.position LIMIT %(limit)s) AS top"
             " JOIN paragraphs p ON p.id = top.id"
             " ORDER BY top.rank DESC, p.doc_id, p.position")
+        rows = self._query(expr, expr_params, sql, params)
+        hits = []
+        for r in rows:
+            plain, markup = _snippets(r[7].replace(_SEP, ""))
+            hits.append(Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
+                            phrase=r[5], change=r[6], snippet=plain, snippet_html=markup,
+                            score=round(float(r[8]), 6)))
+        return hits
 
+    def facets(self, query: str, **filters) -> Facets:
+        """How many paragraphs match, per session and per body (filters applied)."""
+        f = Filters.of(**filters)
+        expr, expr_params = to_pg_tsquery(parse_query(query))
+        where, params = self._where(f)
+        sql = f"SELECT p.session, p.body, count(*) FROM paragraphs p WHERE {where} GROUP BY 1, 2"
+        return _facets(self._query(expr, expr_params, sql, params))
+
+    def _query(self, expr: str, expr_params: list, sql: str, params: dict) -> list[tuple]:
         def work(conn):
             tsquery = conn.execute(f"SELECT ({expr})::text", expr_params).fetchone()[0]
             if not tsquery:  # only stop words: nothing can match
                 return []
             return conn.execute(sql, {**params, "q": tsquery}).fetchall()
+        return self._run(work)
 
-        rows = self._run(work)
-        return [Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
-                    phrase=r[5], change=r[6], snippet=r[7].replace(_SLASH, "/"),
-                    score=round(float(r[8]), 6)) for r in rows]
+    @staticmethod
+    def _where(f: Filters) -> tuple[str, dict]:
+        where, params = ["p.tsv @@ %(q)s::tsquery"], {}
+        if f.session is not None:
+            where.append("p.session = %(session)s")
+            params["session"] = f.session
+        if f.since is not None:
+            where.append("p.session >= %(since)s")
+            params["since"] = f.since
+        if f.until is not None:
+            where.append("p.session <= %(until)s")
+            params["until"] = f.until
+        for name in ("type", "change"):
+            if getattr(f, name):
+                where.append(f"p.{name} = %({name})s")
+                params[name] = _pg_text(getattr(f, name))
+        if f.phrase:
+            where.append("p.phrase_key = %(phrase)s")
+            params["phrase"] = _pg_text(f.phrase)
+        if f.symbol_prefix:
+            where.append("p.symbol ILIKE %(symbol)s ESCAPE '\\'")
+            params["symbol"] = _pg_text(_like_prefix(f.symbol_prefix))
+        for name in ("body", "kind", "agenda_item"):
+            if getattr(f, name):
+                where.append(f"lower(p.{name}) = lower(%({name})s)")
+                params[name] = _pg_text(getattr(f, name))
+        return " AND ".join(where), params
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,1 @@
+"""The small server-rendered web page: search with filters, and a document view."""
