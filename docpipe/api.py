@@ -155,11 +155,13 @@ def _read_routes(api: FastAPI, runner: StageRunner) -> None:
             change: ChangeParam | None = None,
             symbol: str | None = Query(None, max_length=200,
                                        description="symbol prefix, e.g. A/C.2/58/*"),
+            introduced: int | None = Query(
+                None, description="paragraphs that first appeared in this session"),
             facets: bool = Query(True, description="also count matches per session and body"),
     ) -> dict:
         filters = dict(session=session, since=since, until=until, body=body, kind=kind,
                        agenda_item=agenda_item, type=type, phrase=phrase, change=change,
-                       symbol_prefix=symbol)
+                       symbol_prefix=symbol, introduced=introduced)
         try:
             hits, counts = run_search(q, limit, filters, facets)
         except QueryError as exc:

@@ -136,31 +136,81 @@ def status(json_out: bool = JsonOpt) -> None:
 
 
 @app.command()
-def search(query: str, limit: int = typer.Option(20, help="At most this many hits."),
-           session: Optional[int] = typer.Option(None, help="Only this session."),
+def search(query: str = typer.Argument(..., help='Words, "phrases", word*, OR, NOT / -word.'),
+           limit: int = typer.Option(20, help="At most this many hits."),
+           # Session numbers are read as text and checked by Filters.of, whose message
+           # names the option and the value ("introduced must be a session number ...").
+           session: Optional[str] = typer.Option(None, metavar="SESSION",
+                                                 help="Only this session."),
+           since: Optional[str] = typer.Option(None, metavar="SESSION",
+                                               help="This session or later."),
+           until: Optional[str] = typer.Option(None, metavar="SESSION",
+                                               help="This session or earlier."),
+           body: Optional[str] = typer.Option(
+               None, help='Issuing body, e.g. "General Assembly, Second Committee".'),
+           kind: Optional[str] = typer.Option(None, help='e.g. "draft resolution".'),
+           agenda_item: Optional[str] = typer.Option(None, "--agenda-item",
+                                                     help='e.g. "93 (c)".'),
            type: Optional[str] = typer.Option(None, "--type",
                                               help="preamble, operative or footnote."),
            phrase: Optional[str] = typer.Option(None, help="Opening phrase, e.g. Requests."),
            change: Optional[str] = typer.Option(None, help="added, modified, moved, unchanged."),
-           symbol: Optional[str] = typer.Option(None, help="Symbol prefix, e.g. A/C.2/58/"),
+           symbol: Optional[str] = typer.Option(None, help="Symbol prefix, e.g. A/C.2/58/*"),
+           introduced: Optional[str] = typer.Option(
+               None, metavar="SESSION",
+               help="Only paragraphs that first appeared in this session."),
+           facets: bool = typer.Option(False, "--facets",
+                                       help="Also count the matches per session and per body."),
            json_out: bool = JsonOpt) -> None:
-    """Paragraphs matching QUERY, best first."""
-    from docpipe.search_index import QueryError
+    """Paragraphs matching QUERY, best first.
+
+    With --json, one JSON object per hit; with --facets, then one line {"facets": {...}}.
+    """
+    from rich.markup import escape
+
+    from docpipe.search_index import Filters, QueryError, check_filters
+    try:
+        # Checked before anything is opened: a mistyped value is the user's to fix.
+        filters = Filters.of(session=session, since=since, until=until, body=body, kind=kind,
+                             agenda_item=agenda_item, type=type, phrase=phrase, change=change,
+                             symbol_prefix=symbol, introduced=introduced)
+        check_filters(filters)
+    except QueryError as exc:
+        _fail(escape(str(exc)))
+    values = {k: v for k, v in vars(filters).items() if v is not None}
     runner = _runner()
     try:
-        hits = runner.index.search(query, limit=limit, session=session, type=type,
-                                   phrase=phrase, change=change,
-                                   symbol_prefix=symbol.rstrip("*") if symbol else None)
+        hits = runner.index.search(query, limit=limit, **values)
+        counts = runner.index.facets(query, **values) if facets else None
     except QueryError as exc:
-        _fail(str(exc))
+        _fail(escape(str(exc)))
     for hit in hits:
         row = hit.model_dump() if hasattr(hit, "model_dump") else dict(hit.__dict__)
         if json_out:
             _emit(row)
         else:
-            out.print(f"[bold]{row['symbol']}[/bold] {row['paragraph']}  {row['snippet']}")
+            # Document text is not markup: "[on the report of ...]" must print as it is.
+            out.print(f"[bold]{escape(str(row['symbol']))}[/bold] {row['paragraph']}  "
+                      f"{escape(row['snippet'])}")
     if not hits and not json_out:
         console.print("no matches")
+    if counts is not None:
+        if json_out:
+            _emit({"facets": {"session": {str(k): v for k, v in counts["session"].items()},
+                              "body": counts["body"], "total": counts["total"]}})
+            return
+        total = counts["total"]
+        out.print(f"\n{total} paragraph{'s' if total != 1 else ''} match"
+                  f"{'es' if total == 1 else ''}"
+                  + (f"; the best {len(hits)} shown" if len(hits) < total else ""))
+        if counts["session"]:
+            out.print("per session:")
+            for number, n in counts["session"].items():
+                out.print(f"  {number:>4}  {n}")
+        if counts["body"]:
+            out.print("per body:")
+            for name, n in counts["body"].items():
+                out.print(f"  {n:>6}  {escape(name)}")
 
 
 @app.command()

@@ -62,13 +62,18 @@ class Hit(BaseModel):
     session: int | None
     phrase: str | None = None
     change: str | None = None
+    # The session in which the paragraph (or the earliest one it descends from) first
+    # appeared; None when its lineage is not known (and always for footnotes).
+    introduced_session: int | None = None
 
 
 @dataclass(frozen=True)
 class Filters:
     """What a search may be narrowed to; every field is optional and they combine (AND).
 
-    ``session`` is one session, ``since``/``until`` an inclusive range; ``body``, ``kind``
+    ``session`` is one session, ``since``/``until`` an inclusive range; ``introduced`` keeps
+    the paragraphs that first appeared in that session (``IndexRow.introduced_session``:
+    the paragraph or the earliest one it descends from); ``body``, ``kind``
     and ``agenda_item`` match whole values case-insensitively; ``phrase`` is the opening
     phrase (case and spacing ignored); ``symbol_prefix`` is case-insensitive and may end
     in ``*`` (``A/C.2/58/*``). Values outside the known ones (a ``type`` or ``change``
@@ -86,6 +91,7 @@ class Filters:
     phrase: str | None = None
     change: str | None = None
     symbol_prefix: str | None = None
+    introduced: int | None = None
 
     @classmethod
     def of(cls, **values) -> "Filters":
@@ -96,11 +102,8 @@ class Filters:
         for name, value in values.items():
             if value is None:
                 continue
-            if name in ("session", "since", "until"):
-                try:
-                    value = int(value)
-                except (TypeError, ValueError):
-                    raise QueryError(f"{name} must be a session number, not {value!r}") from None
+            if name in _SESSION_FILTERS:
+                value = _whole_number(name, value)
             else:
                 value = _clean_text(str(value)).strip()
                 if name == "symbol_prefix":
@@ -113,14 +116,39 @@ class Filters:
         return cls(**clean)
 
 
+# The filters whose value is a session number (a whole number).
+_SESSION_FILTERS = ("session", "since", "until", "introduced")
+
+
+def _whole_number(name: str, value) -> int:
+    """``value`` as an int, or ``QueryError`` naming the filter: "58", 58 and 58.0 are 58;
+    "58.5", 58.5, "fifty-eight" and True are refused (never silently truncated)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    shown = value if isinstance(value, (str, int, float)) else type(value).__name__
+    if isinstance(shown, str) and len(shown) > 40:
+        shown = shown[:40] + "…"
+    raise QueryError(f"{name} must be a session number (a whole number such as 58), "
+                     f"not {shown!r}")
+
+
 def check_filters(filters: Filters) -> None:
     """Refuse values no paragraph can have, with a message a user can act on."""
     if filters.type and filters.type not in TYPES:
         raise QueryError(f"type must be one of {', '.join(TYPES)}, not {filters.type!r}")
     if filters.change and filters.change not in CHANGES:
         raise QueryError(f"change must be one of {', '.join(CHANGES)}, not {filters.change!r}")
-    for name in ("session", "since", "until"):
+    for name in _SESSION_FILTERS:
         value = getattr(filters, name)
+        if value is not None:
+            value = _whole_number(name, value)  # a Filters built directly may hold anything
         if value is not None and not 1 <= value <= 999:
             raise QueryError(f"{name} must be a session number between 1 and 999, not {value}")
     if filters.since is not None and filters.until is not None and filters.since > filters.until:
@@ -326,9 +354,11 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     title TEXT,
     cites TEXT NOT NULL DEFAULT '[]',
     change TEXT,
+    introduced_session INTEGER,
     UNIQUE (doc_id, paragraph)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_session ON paragraphs(session);
+CREATE INDEX IF NOT EXISTS paragraphs_introduced ON paragraphs(introduced_session);
 CREATE INDEX IF NOT EXISTS paragraphs_symbol ON paragraphs(symbol);
 CREATE INDEX IF NOT EXISTS paragraphs_phrase ON paragraphs(phrase_key);
 -- Standalone FTS table sharing rowids with paragraphs: text for search, refs for symbols.
@@ -336,7 +366,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
     text, refs, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
-SCHEMA_VERSION = 1
+# 2: introduced_session (an index of version 1 gets the column, NULL, keeping its rows)
+SCHEMA_VERSION = 2
 
 
 class SQLiteIndex:
@@ -396,6 +427,12 @@ class SQLiteIndex:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise RuntimeError(f"index {self.path} has schema {version}, newer than this code")
+            # Migrations first: the schema's indexes name the newer columns. By the columns
+            # present rather than by the version, so an index written before versions
+            # existed is brought up to date too.
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(paragraphs)")}
+            if columns and "introduced_session" not in columns:
+                conn.execute("ALTER TABLE paragraphs ADD COLUMN introduced_session INTEGER")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
@@ -413,10 +450,12 @@ class SQLiteIndex:
                 cur = conn.execute(
                     "INSERT INTO paragraphs (doc_id, paragraph, position, type, number, phrase,"
                     " phrase_key, display_text, symbol, session, body, kind, agenda_item, title,"
-                    " cites, change) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " cites, change, introduced_session)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (r.doc_id, r.paragraph, r.position, r.type, r.number, r.phrase,
                      r.phrase.lower() if r.phrase else None, r.display_text, r.symbol, r.session,
-                     r.body, r.kind, r.agenda_item, r.title, json.dumps(r.cites), r.change))
+                     r.body, r.kind, r.agenda_item, r.title, json.dumps(r.cites), r.change,
+                     r.introduced_session))
                 refs = " ".join(r.refs + ([r.symbol] if r.symbol else []))
                 conn.execute("INSERT INTO paragraphs_fts (rowid, text, refs) VALUES (?,?,?)",
                              (cur.lastrowid, _clean_text(r.text), refs))
@@ -473,7 +512,8 @@ class SQLiteIndex:
         # ranked rows would make SQLite walk every match again).
         found = {r[0]: r for r in self._read(
             "SELECT paragraphs_fts.rowid, p.doc_id, p.symbol, p.paragraph, p.type, p.session,"
-            " p.phrase, p.change, snippet(paragraphs_fts, 0, ?, ?, '…', 24)"
+            " p.phrase, p.change, p.introduced_session,"
+            " snippet(paragraphs_fts, 0, ?, ?, '…', 24)"
             " FROM paragraphs_fts JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
             " WHERE paragraphs_fts MATCH ? AND paragraphs_fts.rowid IN"
             f" ({','.join('?' * len(top))})",
@@ -481,10 +521,10 @@ class SQLiteIndex:
         rows = [(*found[rowid][1:], rank) for rowid, rank in top if rowid in found]
         hits = []
         for r in rows:
-            plain, markup = _snippets(r[7])
+            plain, markup = _snippets(r[8])
             hits.append(Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
-                            phrase=r[5], change=r[6], snippet=plain, snippet_html=markup,
-                            score=round(-r[8], 6)))
+                            phrase=r[5], change=r[6], introduced_session=r[7], snippet=plain,
+                            snippet_html=markup, score=round(-r[9], 6)))
         return hits
 
     def facets(self, query: str, **filters) -> Facets:
@@ -523,6 +563,9 @@ class SQLiteIndex:
         if f.until is not None:
             where.append("p.session <= ?")
             params.append(f.until)
+        if f.introduced is not None:
+            where.append("p.introduced_session = ?")
+            params.append(f.introduced)
         for name in ("type", "change"):
             if getattr(f, name):
                 where.append(f"p.{name} = ?")
@@ -589,7 +632,9 @@ def _pg_parse_input(column: str) -> str:
     return f"replace(replace({column}, '/', {_SLASH_SQL}), '<', E'<\\x1f')"
 
 
-PG_SCHEMA_VERSION = 2  # 2: "<" separated in the tsvector (1 lost words after a <script>)
+# 2: "<" separated in the tsvector (1 lost words after a <script>)
+# 3: introduced_session (added to an index of version 2 or earlier, NULL, rows kept)
+PG_SCHEMA_VERSION = 3
 _PG_TSV = f"""tsv tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english'::regconfig, {_pg_parse_input('text')}), 'A')
         || setweight(to_tsvector('english'::regconfig, {_pg_parse_input('refs')}), 'B')
@@ -617,6 +662,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     title text,
     cites text[] NOT NULL DEFAULT '{{}}',
     change text,
+    introduced_session integer,
     -- The text (weight A, English stems), the cited symbols (B) and the text's unstemmed
     -- words (D: only so that a prefix such as developm* finds "development", whose
     -- English stem "develop" it does not begin).
@@ -632,6 +678,9 @@ CREATE TABLE IF NOT EXISTS paragraphs_schema (version integer NOT NULL);
 # Case-insensitive prefix (ILIKE 'A/C.2/%'), as SQLite's LIKE, and similarity lookups.
 _PG_TRGM = ("CREATE INDEX IF NOT EXISTS paragraphs_symbol_trgm"
             " ON paragraphs USING gin (symbol gin_trgm_ops)")
+# After the migrations, which may have to add the column first.
+_PG_INTRODUCED_INDEX = ("CREATE INDEX IF NOT EXISTS paragraphs_introduced"
+                        " ON paragraphs (introduced_session)")
 _PG_SYMBOL_BTREE = "CREATE INDEX IF NOT EXISTS paragraphs_symbol ON paragraphs (symbol)"
 # Advisory lock keys: (namespace, key). The namespace is "dpix" as an int.
 _LOCK_NS = 0x64706978
@@ -755,7 +804,7 @@ class PostgresIndex:
                 if exists:
                     version = conn.execute("SELECT max(version) FROM paragraphs_schema").fetchone()[0]
                     if version is not None and version > PG_SCHEMA_VERSION:
-                        raise RuntimeError(f"index {self._where()} has schema {version}, "
+                        raise RuntimeError(f"index {self._location()} has schema {version}, "
                                            "newer than this code")
                 conn.execute(_PG_SCHEMA)
                 if version is not None and version < 2:
@@ -764,6 +813,14 @@ class PostgresIndex:
                     conn.execute(f"ALTER TABLE paragraphs ADD COLUMN {_PG_TSV}")
                     conn.execute("CREATE INDEX IF NOT EXISTS paragraphs_tsv"
                                  " ON paragraphs USING gin (tsv)")
+                # By the column rather than the version (a table from before versions
+                # existed has none); ALTER only when needed, as it locks the table.
+                if not conn.execute(
+                        "SELECT 1 FROM pg_attribute WHERE attrelid = 'paragraphs'::regclass"
+                        " AND attname = 'introduced_session' AND NOT attisdropped").fetchone():
+                    conn.execute("ALTER TABLE paragraphs ADD COLUMN introduced_session integer")
+                conn.execute(_PG_INTRODUCED_INDEX)
+                if version is not None and version < PG_SCHEMA_VERSION:
                     conn.execute("DELETE FROM paragraphs_schema")
                 if not conn.execute("SELECT 1 FROM paragraphs_schema").fetchone():
                     conn.execute("INSERT INTO paragraphs_schema (version) VALUES (%s)",
@@ -782,7 +839,8 @@ class PostgresIndex:
                     conn.execute(_PG_SYMBOL_BTREE)
         self._run(work)
 
-    def _where(self) -> str:
+    def _location(self) -> str:
+        """host:port/dbname, for messages (``_where`` builds the WHERE clause)."""
         info = self._conn.info if self._conn is not None else None
         return f"{info.host}:{info.port}/{info.dbname}" if info else "postgresql"
 
@@ -800,7 +858,8 @@ class PostgresIndex:
             (r.doc_id, r.paragraph, r.position, r.type, r.number, r.phrase,
              " ".join(r.phrase.lower().split()) if r.phrase else None, _pg_text(r.text),
              _pg_text(r.display_text), _pg_text(" ".join(r.refs + [r.symbol] * bool(r.symbol))),
-             r.symbol, r.session, r.body, r.kind, r.agenda_item, r.title, list(r.cites), r.change)
+             r.symbol, r.session, r.body, r.kind, r.agenda_item, r.title, list(r.cites), r.change,
+             r.introduced_session)
             for r in rows]
 
         def work(conn):
@@ -812,8 +871,9 @@ class PostgresIndex:
                         cur.executemany(
                             "INSERT INTO paragraphs (doc_id, paragraph, position, type, number,"
                             " phrase, phrase_key, text, display_text, refs, symbol, session, body,"
-                            " kind, agenda_item, title, cites, change) VALUES (%s, %s, %s, %s,"
-                            " %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", values)
+                            " kind, agenda_item, title, cites, change, introduced_session)"
+                            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+                            " %s, %s, %s, %s, %s)", values)
             return len(values)
         return self._run(work)
 
@@ -852,6 +912,7 @@ class PostgresIndex:
         # Rank and cut first; ts_headline re-parses each text, so only the top rows get it.
         sql = (
             "SELECT p.doc_id, p.symbol, p.paragraph, p.type, p.session, p.phrase, p.change,"
+            " p.introduced_session,"
             f" ts_headline('english', {_pg_parse_input('p.text')}, %(q)s::tsquery,"
             " %(headline)s) AS snip, top.rank"
             " FROM (SELECT p.id, ts_rank_cd(p.tsv, %(q)s::tsquery, 1) AS rank"
@@ -862,10 +923,10 @@ class PostgresIndex:
         rows = self._query(expr, expr_params, sql, params)
         hits = []
         for r in rows:
-            plain, markup = _snippets(r[7].replace(_SEP, ""))
+            plain, markup = _snippets(r[8].replace(_SEP, ""))
             hits.append(Hit(doc_id=r[0], symbol=r[1], paragraph=r[2], type=r[3], session=r[4],
-                            phrase=r[5], change=r[6], snippet=plain, snippet_html=markup,
-                            score=round(float(r[8]), 6)))
+                            phrase=r[5], change=r[6], introduced_session=r[7], snippet=plain,
+                            snippet_html=markup, score=round(float(r[9]), 6)))
         return hits
 
     def facets(self, query: str, **filters) -> Facets:
@@ -896,6 +957,9 @@ class PostgresIndex:
         if f.until is not None:
             where.append("p.session <= %(until)s")
             params["until"] = f.until
+        if f.introduced is not None:
+            where.append("p.introduced_session = %(introduced)s")
+            params["introduced"] = f.introduced
         for name in ("type", "change"):
             if getattr(f, name):
                 where.append(f"p.{name} = %({name})s")

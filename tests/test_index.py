@@ -213,6 +213,63 @@ def test_change_filter(index):
     assert index.search("report", change="unchanged") == []
 
 
+def lineage_rows():
+    """Two versions of one resolution: session 58, then a session-59 revision that changes
+    O1 and adds O4. Rows as the index stage makes them with the lineage's genealogy."""
+    from pipeline.genealogy import genealogy
+    v58 = make_doc()
+    v59 = make_doc(symbol="A/C.2/59/L.8", session=59,
+                   extra_op="Decides to remain seized of the question of migration;")
+    v59.operative[0].text = "Takes note with appreciation of the report of the Secretary-General;"
+    d = diff(v58, v59)
+    g58, g59 = genealogy([v58, v59], [None, d])
+    return index_rows("d58", v58, None, genealogy=g58), index_rows("d59", v59, d, genealogy=g59)
+
+
+def test_rows_with_introduced_session_are_stored_and_searched(index):
+    rows58, rows59 = lineage_rows()
+    introduced = {r.paragraph: r.introduced_session for r in rows59}
+    assert introduced == {"P1": 58, "P2": 58, "O1": 58, "O2": 58, "O3": 58, "O4": 59,
+                          "F1": None, "F2": None}  # a modified paragraph keeps its origin
+    index.replace("d58", rows58)
+    index.replace("d59", rows59)
+    by_key = {(h.doc_id, h.paragraph): h.introduced_session
+              for h in index.search("Secretary-General OR migration OR Resolution", limit=100)}
+    assert by_key[("d59", "O4")] == 59 and by_key[("d59", "O1")] == 58
+    assert by_key[("d58", "O1")] == 58 and by_key[("d58", "F1")] is None
+
+    # Operative paragraphs that first appeared in session 58, wherever they are now.
+    hits = index.search("Secretary-General", type="operative", introduced=58)
+    assert {(h.doc_id, h.paragraph) for h in hits} == {("d58", "O1"), ("d58", "O2"),
+                                                       ("d59", "O1"), ("d59", "O2")}
+    assert all(h.introduced_session == 58 and h.type == "operative" for h in hits)
+    assert [(h.doc_id, h.paragraph) for h in index.search("migration", introduced=59)] == \
+        [("d59", "O4")]
+    assert index.search("Secretary-General", introduced=59) == []
+    assert index.search("migration", introduced="59", session=59)  # as text, as the API sends it
+    assert index.search("migration", introduced=59, session=58) == []
+    assert index.search("Resolution", introduced=58, type="footnote") == []  # never set on footnotes
+    # Combined with the other filters.
+    assert {h.doc_id for h in index.search("Secretary-General", introduced=58, since=59)} == {"d59"}
+    assert {h.paragraph for h in index.search("Secretary-General", introduced=58,
+                                              change="modified")} == {"O1"}
+
+
+def test_facets_with_the_introduced_filter(index):
+    rows58, rows59 = lineage_rows()
+    index.replace("d58", rows58)
+    index.replace("d59", rows59)
+    facets = index.facets("Secretary-General OR migration", introduced=58)
+    hits = index.search("Secretary-General OR migration", introduced=58, limit=500)
+    assert facets["total"] == len(hits) > 0
+    assert facets["session"] == {s: sum(h.session == s for h in hits) for s in (59, 58)}
+    assert list(facets["session"]) == [59, 58]
+    assert facets["body"] == {"General Assembly, Second Committee": len(hits)}
+    assert index.facets("Secretary-General OR migration", introduced=59) == {
+        "session": {59: 1}, "body": {"General Assembly, Second Committee": 1}, "total": 1}
+    assert index.facets("migration", introduced=60)["total"] == 0
+
+
 def test_symbol_tokens(index):
     fill(index)
     hits = index.search("56/203")
@@ -378,3 +435,137 @@ def test_postgres_filters_are_parameters(postgres_url):
         assert idx.count() == 14
         # A prefix is case-insensitive, as SQLite's LIKE.
         assert {h.doc_id for h in idx.search("Secretary-General", symbol_prefix="a/c.3/")} == {"d3"}
+
+
+# --- schema migration, on each backend ---------------------------------------------------
+
+# The SQLite index as version 1 wrote it (SCHEMA_VERSION 1: no introduced_session).
+_SQLITE_V1 = """
+CREATE TABLE paragraphs (
+    rowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, paragraph TEXT NOT NULL,
+    position INTEGER NOT NULL, type TEXT NOT NULL, number TEXT, phrase TEXT, phrase_key TEXT,
+    display_text TEXT NOT NULL, symbol TEXT, session INTEGER, body TEXT, kind TEXT,
+    agenda_item TEXT, title TEXT, cites TEXT NOT NULL DEFAULT '[]', change TEXT,
+    UNIQUE (doc_id, paragraph)
+);
+CREATE INDEX paragraphs_session ON paragraphs(session);
+CREATE INDEX paragraphs_symbol ON paragraphs(symbol);
+CREATE INDEX paragraphs_phrase ON paragraphs(phrase_key);
+CREATE VIRTUAL TABLE paragraphs_fts USING fts5(
+    text, refs, tokenize = 'unicode61 remove_diacritics 2'
+);
+PRAGMA user_version = 1;
+"""
+
+
+def _write_previous_sqlite(path: str, rows) -> None:
+    import json
+    conn = sqlite3.connect(path)
+    conn.executescript(_SQLITE_V1)
+    for r in rows:
+        cur = conn.execute(
+            "INSERT INTO paragraphs (doc_id, paragraph, position, type, number, phrase, phrase_key,"
+            " display_text, symbol, session, body, kind, agenda_item, title, cites, change)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (r.doc_id, r.paragraph, r.position, r.type, r.number, r.phrase,
+             r.phrase.lower() if r.phrase else None, r.display_text, r.symbol, r.session, r.body,
+             r.kind, r.agenda_item, r.title, json.dumps(r.cites), r.change))
+        conn.execute("INSERT INTO paragraphs_fts (rowid, text, refs) VALUES (?,?,?)",
+                     (cur.lastrowid, r.text, " ".join(r.refs + [r.symbol])))
+    conn.commit()
+    conn.close()
+
+
+def _write_previous_postgres(url: str, rows) -> None:
+    """The PostgreSQL index as version 2 wrote it: today's schema without introduced_session."""
+    import psycopg
+
+    from docpipe import search_index
+    line = "    introduced_session integer,\n"
+    assert search_index._PG_SCHEMA.count(line) == 1
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(search_index._PG_SCHEMA.replace(line, ""))
+        conn.execute("INSERT INTO paragraphs_schema (version) VALUES (2)")
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO paragraphs (doc_id, paragraph, position, type, number, phrase,"
+                " phrase_key, text, display_text, refs, symbol, session, body, kind, agenda_item,"
+                " title, cites, change) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+                " %s, %s, %s, %s, %s, %s)",
+                [(r.doc_id, r.paragraph, r.position, r.type, r.number, r.phrase,
+                  r.phrase.lower() if r.phrase else None, r.text, r.display_text,
+                  " ".join(r.refs + [r.symbol]), r.symbol, r.session, r.body, r.kind,
+                  r.agenda_item, r.title, list(r.cites), r.change) for r in rows])
+
+
+def _schema_state(url: str) -> tuple[int, bool]:
+    """(schema version, whether paragraphs has introduced_session) as stored."""
+    if url.startswith("sqlite:"):
+        with sqlite3.connect(url[len("sqlite:///"):]) as conn:
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(paragraphs)")}
+            return conn.execute("PRAGMA user_version").fetchone()[0], "introduced_session" in columns
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        [(version,)] = conn.execute("SELECT version FROM paragraphs_schema").fetchall()
+        has = conn.execute("SELECT 1 FROM information_schema.columns WHERE table_name ="
+                           " 'paragraphs' AND column_name = 'introduced_session'").fetchone()
+        return version, has is not None
+
+
+@pytest.fixture(params=BACKENDS)
+def previous_index_url(request, tmp_path):
+    """An index as the previous schema version left it, holding d58 and d59 (no lineage)."""
+    rows58, rows59 = lineage_rows()
+    old_rows = [r.model_copy(update={"introduced_session": None}) for r in rows58 + rows59]
+    if request.param == "sqlite":
+        path = f"{tmp_path}/old.db"
+        _write_previous_sqlite(path, old_rows)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    _write_previous_postgres(url, old_rows)
+    return url
+
+
+def test_previous_schema_is_migrated_without_losing_rows(previous_index_url):
+    from docpipe.search_index import PG_SCHEMA_VERSION, SCHEMA_VERSION
+    url = previous_index_url
+    current = SCHEMA_VERSION if url.startswith("sqlite:") else PG_SCHEMA_VERSION
+    assert _schema_state(url) == (current - 1, False)
+    with open_index(url) as idx:
+        assert _schema_state(url) == (current, True)
+        assert idx.count() == 15 and idx.count("d58") == 7 and idx.count("d59") == 8
+        before = [(h.doc_id, h.paragraph) for h in idx.search("Secretary-General", limit=100)]
+        assert sorted(before) == [("d58", "O1"), ("d58", "O2"), ("d59", "O1"), ("d59", "O2")]
+        assert all(h.introduced_session is None for h in idx.search("migration"))
+        assert idx.search("Secretary-General", introduced=58) == []  # not known yet
+        assert idx.facets("Secretary-General")["total"] == 4
+        # Documents indexed again (the runner's reindex) get the column filled.
+        rows58, rows59 = lineage_rows()
+        idx.replace("d58", rows58)
+        idx.replace("d59", rows59)
+        assert idx.count() == 15
+        assert [(h.doc_id, h.paragraph) for h in idx.search("migration", introduced=59)] == \
+            [("d59", "O4")]
+        assert idx.facets("Secretary-General", introduced=58, type="operative")["total"] == 4
+    # Opening it again changes nothing.
+    with open_index(url) as idx:
+        assert _schema_state(url) == (current, True)
+        assert idx.count() == 15
+        assert sorted((h.doc_id, h.paragraph) for h in idx.search("Secretary-General", limit=100)) \
+            == sorted(before)
+
+
+def test_an_index_of_a_newer_schema_is_refused(previous_index_url):
+    from docpipe.search_index import PG_SCHEMA_VERSION, SCHEMA_VERSION
+    url = previous_index_url
+    open_index(url).close()
+    if url.startswith("sqlite:"):
+        with sqlite3.connect(url[len("sqlite:///"):]) as conn:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    else:
+        import psycopg
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("UPDATE paragraphs_schema SET version = %s", (PG_SCHEMA_VERSION + 1,))
+    with pytest.raises(RuntimeError, match="newer than this code"):
+        open_index(url)

@@ -6,11 +6,17 @@ the session's throwaway PostgreSQL.
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
+import subprocess
+
 import pytest
 
 from docpipe.search_index import (Facets, Filters, QueryError, check_filters)
 from pipeline.diff import diff
 from pipeline.index import index_rows
+from tests.conftest import BIN, DATA, ROOT
 from tests.test_index import HOSTILE, fill, index, index_url, make_doc  # noqa: F401 (fixtures)
 
 
@@ -139,6 +145,160 @@ def test_filters_of_and_check_filters():
     check_filters(Filters(session=58, type="operative", change="moved"))
 
 
+def test_the_introduced_filter_is_a_whole_session_number():
+    assert Filters.of(introduced="58") == Filters(introduced=58) == Filters.of(introduced=58.0)
+    assert Filters.of(introduced=" 61 ", since="60").introduced == 61
+    for bad in ("58.5", 58.5, "fifty-eight", "", "5 8", True, [58]):
+        with pytest.raises(QueryError, match=r"introduced must be a session number \(a whole"):
+            Filters.of(introduced=bad)
+    with pytest.raises(QueryError, match="since must be a session number"):
+        Filters.of(since="58.7")  # no longer cut to 58 without a word
+    for bad in (0, -3, 1000):
+        with pytest.raises(QueryError, match="introduced must be a session number between 1 and 999"):
+            check_filters(Filters(introduced=bad))
+    with pytest.raises(QueryError, match="introduced must be a session number"):
+        check_filters(Filters(introduced="x"))  # built directly, not through Filters.of
+    check_filters(Filters.of(introduced=58, type="operative", since=58, until=61))
+
+
+# --- the docpipe search command ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    """``docpipe`` on a data folder filled by ``docpipe ingest tests/data/*.txt``.
+
+    A/RES/58/208 (session 58, General Assembly) and A/C.2/60/L.12/Rev.1 (session 60, Second
+    Committee). They share no lineage, so the introduced session of each paragraph is
+    set here as a genealogy would give it: the document's own session, except that
+    A/C.2/60/L.12/Rev.1's O3 (a request to the Secretary-General) is taken to descend from
+    a session-58 paragraph.
+    """
+    data = tmp_path_factory.mktemp("cli") / "data"
+    env = {**os.environ, "DOCPIPE_DATA_DIR": str(data), "COLUMNS": "200"}
+    for key in ("DOCPIPE_STORE_URL", "DOCPIPE_DB_URL", "DOCPIPE_INDEX_URL", "DOCPIPE_EVENTS_URL"):
+        env.pop(key, None)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN / "docpipe"), *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+
+    proc = run("ingest", *map(str, sorted(DATA.glob("*.txt"))), "--json")
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(data / "index.db") as conn:
+        conn.execute("UPDATE paragraphs SET introduced_session = session WHERE type != 'footnote'")
+        conn.execute("UPDATE paragraphs SET introduced_session = 58"
+                     " WHERE symbol = 'A/C.2/60/L.12/Rev.1' AND paragraph = 'O3'")
+    run.data_dir = data
+    return run
+
+
+def search_json(cli, *args: str) -> tuple[list[dict], dict | None]:
+    """(hits, facets line or None) of ``docpipe search ... --json``."""
+    proc = cli("search", *args, "--json")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    facets = lines.pop()["facets"] if lines and "facets" in lines[-1] else None
+    return lines, facets
+
+
+def where(hits):
+    return {(h["symbol"], h["paragraph"]) for h in hits}
+
+
+def test_cli_search_filters(cli):
+    hits, facets = search_json(cli, "Secretary-General")
+    assert where(hits) == {("A/RES/58/208", "P4"), ("A/RES/58/208", "O1"), ("A/RES/58/208", "O3"),
+                           ("A/C.2/60/L.12/Rev.1", "O3")}
+    assert facets is None  # only with --facets
+    for h in hits:  # the fields scripts read are all there
+        assert {"symbol", "paragraph", "snippet", "snippet_html", "doc_id", "type", "session",
+                "score", "phrase", "change", "introduced_session"} <= set(h)
+        assert "<mark>" in h["snippet"]
+    # Operative paragraphs introduced in session 58, wherever they are now.
+    hits, _ = search_json(cli, "Secretary-General", "--type", "operative", "--introduced", "58")
+    assert where(hits) == {("A/RES/58/208", "O1"), ("A/RES/58/208", "O3"),
+                           ("A/C.2/60/L.12/Rev.1", "O3")}
+    assert {h["introduced_session"] for h in hits} == {58}
+    assert search_json(cli, "Secretary-General", "--introduced", "60")[0] == []
+    assert where(search_json(cli, "Member States", "--introduced", "60")[0]) == \
+        {("A/C.2/60/L.12/Rev.1", "O2")}
+    assert {h["session"] for h in search_json(cli, "Secretary-General", "--since", "59")[0]} == {60}
+    assert {h["session"] for h in search_json(cli, "Secretary-General", "--until", "59")[0]} == {58}
+    assert search_json(cli, "Secretary-General", "--since", "59", "--until", "59")[0] == []
+    assert {h["symbol"] for h in search_json(cli, "Secretary-General",
+                                             "--body", "general assembly")[0]} == {"A/RES/58/208"}
+    assert {h["symbol"] for h in search_json(cli, "Secretary-General", "--body",
+                                             "General Assembly, Second Committee")[0]} == \
+        {"A/C.2/60/L.12/Rev.1"}
+    assert {h["symbol"] for h in search_json(cli, "Secretary-General", "--kind",
+                                             "Revised Draft Resolution")[0]} == {"A/C.2/60/L.12/Rev.1"}
+    assert {h["symbol"] for h in search_json(cli, "Secretary-General", "--agenda-item",
+                                             "89 (b)")[0]} == {"A/RES/58/208"}
+    for prefix in ("A/C.2/60/*", "a/c.2/*", "A/C.2/60/L.12/Rev.1"):
+        assert {h["symbol"] for h in search_json(cli, "Secretary-General", "--symbol",
+                                                 prefix)[0]} == {"A/C.2/60/L.12/Rev.1"}
+    assert search_json(cli, "Secretary-General", "--symbol", "A/C.2/58/*")[0] == []
+
+
+def test_cli_search_facets(cli):
+    hits, facets = search_json(cli, "Secretary-General", "--facets")
+    assert facets == {"session": {"60": 1, "58": 3},
+                      "body": {"General Assembly": 3, "General Assembly, Second Committee": 1},
+                      "total": 4}
+    assert len(hits) == 4
+    # Counts follow the filters, the limit does not cut them.
+    hits, facets = search_json(cli, "Secretary-General", "--facets", "--limit", "1",
+                               "--type", "operative", "--introduced", "58")
+    assert len(hits) == 1 and facets["total"] == 3 and facets["session"] == {"60": 1, "58": 2}
+    assert search_json(cli, "nowhereword", "--facets") == (
+        [], {"session": {}, "body": {}, "total": 0})
+    # For people: after the hits, the counts per session and per body.
+    proc = cli("search", "Secretary-General", "--facets")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert text.index("A/RES/58/208") < text.index("4 paragraphs match") < \
+        text.index("per session:") < text.index("per body:")
+    assert "  60  1" in text and "  58  3" in text
+    assert "General Assembly, Second Committee" in text.split("per body:")[1]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--introduced", "fifty-eight"],
+     "introduced must be a session number (a whole number such as 58), not 'fifty-eight'"),
+    (["--introduced", "58.5"], "introduced must be a session number (a whole number such as 58)"),
+    (["--since", "LVIII"], "since must be a session number (a whole number such as 58)"),
+    (["--introduced", "0"], "introduced must be a session number between 1 and 999, not 0"),
+    (["--session", "1000"], "session must be a session number between 1 and 999"),
+    (["--since", "61", "--until", "59"], "since (61) is after until (59)"),
+    (["--type", "table"], "type must be one of preamble, operative, footnote, not 'table'"),
+    (["--change", "deleted"], "change must be one of added, modified, moved, unchanged"),
+    (["--symbol", "[/red]"], None),  # matches nothing: not an error, and not markup either
+], ids=["introduced-word", "introduced-fraction", "since-roman", "introduced-0", "session-range",
+        "since-after-until", "type", "change", "markup-in-a-value"])
+def test_cli_search_refuses_a_bad_filter_with_exit_2(cli, args, message):
+    proc = cli("search", "Secretary-General", *args, "--json")
+    if message is None:
+        assert proc.returncode == 0 and proc.stdout == "", proc.stderr
+        return
+    stderr = " ".join(proc.stderr.replace("│", " ").split())
+    assert proc.returncode == 2, proc.stderr
+    assert message in stderr
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "the query is empty"),
+    ("((( *", "the query is empty"),
+    ("NOT migration", "the query only excludes words"),
+    ("NOT [/bold]", "the query only excludes words"),  # rich markup in the message is text
+])
+def test_cli_search_refuses_a_query_with_nothing_to_search_with_exit_2(cli, query, message):
+    for extra in ([], ["--json"], ["--facets", "--introduced", "58"]):
+        proc = cli("search", query, *extra)
+        assert proc.returncode == 2, proc.stderr
+        assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_sqlite_rank_window_ranks_recent_matches_and_falls_back_for_filters(tmp_path):
     from docpipe.search_index import SQLiteIndex
     with SQLiteIndex(tmp_path / "w.db", rank_window=3) as idx:
@@ -172,4 +332,30 @@ def test_postgres_index_of_schema_1_is_migrated(postgres_database):
         assert keys(idx.search("trafficking")) == {("d1", "O4")}
         assert idx.count() == 8
     with psycopg.connect(postgres_database) as conn:
-        assert conn.execute("SELECT version FROM paragraphs_schema").fetchall() == [(2,)]
+        assert conn.execute("SELECT version FROM paragraphs_schema").fetchall() == [(3,)]
+        assert conn.execute("SELECT count(*) FROM paragraphs WHERE introduced_session IS NULL"
+                            ).fetchone()[0] == 8  # the column added, the rows kept
+
+
+def test_api_search_introduced(cli):
+    from fastapi.testclient import TestClient
+
+    from config.settings import Settings
+    from docpipe.api import create_app
+    from docpipe.runner import StageRunner
+    settings = Settings(data_dir=cli.data_dir)
+    client = TestClient(create_app(settings, StageRunner.from_settings(settings), lambda ref: None))
+    r = client.get("/api/search", params={"q": "Secretary-General", "type": "operative",
+                                          "introduced": 58})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert {(h["symbol"], h["paragraph"]) for h in body["hits"]} == {
+        ("A/RES/58/208", "O1"), ("A/RES/58/208", "O3"), ("A/C.2/60/L.12/Rev.1", "O3")}
+    assert {h["introduced_session"] for h in body["hits"]} == {58}
+    assert body["total"] == 3 and body["facets"]["session"] == {"60": 1, "58": 2}
+    r = client.get("/api/search", params={"q": "Secretary-General", "introduced": 0})
+    assert r.status_code == 400 and "introduced must be a session number" in r.json()["detail"]
+    r = client.get("/api/search", params={"q": "x", "introduced": "58.5"})
+    assert r.status_code == 400 and "introduced" in r.text, r.text  # the API's validation answer
+    params = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]
+    assert "introduced" in {p["name"] for p in params}
