@@ -158,6 +158,7 @@ class Work:
     ocr_glyphs: set[int] = field(default_factory=set)  # glyphs from OCR superscript spans
     furniture: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    plain: bool = False  # plain text only: no superscripts, marks are read from glyph shapes
 
     def view(self) -> str:
         return "\n\n".join([self.text] + [f.text for f in self.footnotes])
@@ -266,16 +267,94 @@ def repeated_margin_lines(lines: list[WorkLine]) -> set[str]:
 
 
 def strip_furniture(work: Work) -> Work:
-    """Running headers with the symbol, job numbers, barcodes, page numbers -> furniture."""
+    """Running headers with the symbol, job numbers, barcodes, page numbers -> furniture.
+
+    Plain text (OCR's text as received) carries furniture with specks around it
+    (``06-46494 (E) : 2 *0646494*``, ``AIC.2/61/L.40° : : ;``): a line holding a job
+    number or a barcode, or only the document's own symbol (as OCR damaged it) and
+    short junk, is furniture too. Furniture then tells where the pages of a plain
+    text break (``paginate_plain_text``).
+    """
     repeated = repeated_margin_lines(work.lines)
+    own = own_symbol(work.lines)
     for i, line in enumerate(work.lines):
         if line.role != "body":
             continue
         masked = re.sub(r"\d", "#", line.text.strip())
-        if is_furniture_text(line.text) or masked in repeated:
+        if is_furniture_text(line.text) or masked in repeated or (
+                line.method == "text" and not line.masthead and is_noisy_furniture(line.text, own)):
             work.note("strip_furniture", work.line_offset(i), line.text, "")
             work.furniture.append(line.text.strip())
             line.role = "furniture"
+    paginate_plain_text(work)
+    return work
+
+
+JOB_TOKEN_RE = re.compile(r"^\W{0,3}\d{2}-\d{4,5}\s*\(\s*[A-Z]{1,2}\s*\)")
+BARCODE_TOKEN_RE = re.compile(r"(?<![\w/])[*#]\d{6,8}(?![\d/])")
+
+
+def _symbol_token(token: str) -> str | None:
+    """A General Assembly symbol (as OCR may have damaged it), put right, or None."""
+    from pipeline.segment import repair_symbol
+
+    return repair_symbol(re.sub(r"^[^A-Za-z]+|[^A-Za-z0-9]+$", "", token))
+
+
+def own_symbol(lines: list[WorkLine]) -> str | None:
+    """The document's own symbol as its first lines print it (page 1's masthead)."""
+    for line in [ln for ln in lines if ln.role == "body"][:6]:
+        for token in line.text.split():
+            symbol = _symbol_token(token)
+            if symbol:
+                return symbol
+    return None
+
+
+def is_noisy_furniture(text: str, own: str | None) -> bool:
+    """A job number or barcode with specks, or a running header: the document's own
+    symbol alone, apart from tokens of three characters or fewer (specks, a page number)."""
+    t = text.strip()
+    if JOB_TOKEN_RE.match(t) or BARCODE_TOKEN_RE.search(t):
+        return True
+    tokens = [w for w in t.split() if re.search(r"[A-Za-z0-9]", w)]
+    symbols = [w for w in tokens if _symbol_token(w)]
+    if own is None or len(symbols) != 1 or _symbol_token(symbols[0]) != own:
+        return False
+    return all(len(re.sub(r"[^A-Za-z0-9]", "", w)) <= 3 for w in tokens if w != symbols[0])
+
+
+def paginate_plain_text(work: Work) -> Work:
+    """Plain text: a run of furniture after body text is a page boundary.
+
+    OCR joins the pages of a scan; their job number, barcode and running header stay
+    between them. The lines after such a run go on the next page, and a short line of
+    junk next to the boundary (a page number as OCR read it: ``nN``) is furniture too.
+    """
+    lines = [ln for ln in work.lines if ln.method == "text"]
+    shift, body_seen = 0, False
+    for ln in lines:
+        if ln.role == "furniture" and body_seen:
+            shift, body_seen = shift + 1, False
+        elif ln.role == "body":
+            body_seen = True
+        ln.page += shift
+    # Page numbers: a short non-word alone at a page's foot (or top).
+    content = [ln for ln in lines if ln.role in ("body", "furniture")]
+    for k, ln in enumerate(content):
+        if ln.role != "body" or ln.masthead:
+            continue
+        nxt = content[k + 1] if k + 1 < len(content) else None
+        prv = content[k - 1] if k > 0 else None
+        at_edge = nxt is None or nxt.role == "furniture" or (prv is not None and prv.role == "furniture"
+                                                              and prv.page == ln.page)
+        t = ln.text.strip()
+        if at_edge and len(re.sub(r"[^A-Za-z0-9]", "", t)) <= 3 and not re.search(r"[.,;:]$", t) \
+                and not LABEL_START_RE.match(t + " ") \
+                and not any(zipf(w) >= 3.0 for w in re.findall(r"[A-Za-z]{2,}", t)):
+            work.note("strip_furniture", work.line_offset(work.lines.index(ln)), ln.text, "")
+            work.furniture.append(t)
+            ln.role = "furniture"
     return work
 
 
@@ -346,16 +425,18 @@ def Levenshtein_distance(a: str, b: str) -> int:
 
 
 def mark_masthead(work: Work) -> Work:
-    """Layout: page 1's lines above the enacting formula are the masthead block.
+    """Page 1's lines above the enacting formula are the masthead block (layout and
+    plain text alike; OCR's specks around the formula go: ``‘The General ‘Assembly,``).
 
     They keep one line each (separate fields: symbol, Distr., date, session, committee,
     agenda item, sponsor line, title) and the formula becomes a paragraph of its own.
     """
-    if not has_layout(work):
+    if not work.lines:
         return work
     first_page = min(ln.page for ln in work.lines)
+    layout = has_layout(work)
     for i, ln in enumerate(work.lines):
-        if ln.page != first_page:
+        if ln.page != first_page or (not layout and i > 80):
             return work
         if ln.role != "body":
             continue
@@ -367,7 +448,7 @@ def mark_masthead(work: Work) -> Work:
             for head in work.lines[:i]:
                 if head.role == "body":
                     head.masthead = True
-            ln.starts_paragraph = True
+            ln.starts_paragraph = True if layout else None
             return work
     return work
 
@@ -439,13 +520,21 @@ def trim_ocr_specks(work: Work) -> Work:
     "- York"), and a lone character after a full stop or semicolon ending the line; run
     after the footnote marks are read, which may look the same ("? Resolution")."""
     for i, ln in enumerate(work.lines):
-        if ln.role not in ("body", "footnote") or ln.method != "ocr":
+        if ln.role not in ("body", "footnote") or ln.method not in ("ocr", "text"):
             continue
         text = ln.text
-        new = re.sub(r"^(?:[^\w\s\ue000-\ue8ff“‘(\[\"]{1,3}\s+)+", "", text)
-        new = re.sub(r"(?:\s+[^\w\s\ue000-\ue8ff”’)\]\"]{1,3})+$", "", new)
-        new = re.sub(r"(?:\s+[^\w\s\ue000-\ue8ff]{1,3})+$", "", new)
-        new = re.sub(r"(?<=[.;:])\s+[A-Za-z0-9]$", "", new)  # a speck read as a character
+        plain = ln.method == "text"
+        # Plain text: a body line's leading speck may be OCR's reading of an operative
+        # number; restore_paragraph_numbers reads it first and drops it.
+        new = text if plain and ln.role == "body" else \
+            re.sub(r"^(?:[^\w\s\ue000-\ue8ff“‘(\[\"]{1,3}\s+)+", "", text)
+        bar = "|" if plain else ""  # plain text keeps a bar: an I or l (fix_vertical_bars)
+        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff”’)\]\"{bar}]{{1,3}})+$", "", new)
+        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff{bar}]{{1,3}})+$", "", new)
+        if plain:  # two or three lone characters after the paragraph's end: "levels, a i"
+            new = re.sub(r"(?<=[,.;:])(?:\s+[^\s\ue000-\ue8ff]){2,3}$", "", new)
+        else:
+            new = re.sub(r"(?<=[.;:])\s+[A-Za-z0-9]$", "", new)  # a speck read as a character
         if new != text and re.search(r"\w", new):
             work.note("drop_ocr_specks", work.line_offset(i), text, new)
             ln.text = new
@@ -566,7 +655,183 @@ def _footnote_evidence(line: WorkLine, layout: Layout, work: Work) -> int:
 
 
 def _mark_small_type_plain(work: Work) -> Work:
+    """Plain text: the footnote blocks, from their position, numbering and shape.
+
+    With no type sizes to go by, a block is found top down, in reading order:
+
+    * a line at a block edge (after a blank line, furniture or a page break) that opens
+      the next expected footnote with its number as printed (``3 Ibid.``) or ``*``, whose
+      note reaches a full stop before the body resumes (``footnote_start``), opens a
+      block that runs until the body resumes (its own look, its indent);
+    * a line opening with what OCR made of a mark (``! Report``, ``? Resolution``,
+      ``“ On behalf``) opens a block when the block runs to the page's end (the next
+      furniture, form feed or the end of the text: footnotes stand at the page foot)
+      with footnote shape: each note complete (a full stop) before the next mark, no
+      numbered paragraph or unfinished sentence across a blank line, not an operative
+      paragraph without a citation.
+
+    Marks come from the sequence: the notes of a block are the next numbers in order;
+    digits read right vote for where the sequence starts, and for an asterisk note
+    before them (the masthead's ``*``, on the first block only). The lines become
+    ``footnote`` lines with their marks, as the layout path's are, and ``lift_footnotes``
+    reads both the same way.
+    """
+    lines = work.lines
+    star_evidence = any(_plain_star_evidence(ln.text) for ln in lines if ln.masthead)
+    expected, star_ok = 1, True
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.role != "body" or ln.masthead or ln.method != "text":
+            i += 1
+            continue
+        prev = next((p for p in reversed(lines[:i]) if p.role != "noise"), None)
+        at_edge = prev is None or prev.role in ("blank", "furniture", "footnote") \
+            or prev.page != ln.page
+        block = None
+        first = footnote_start(ln.text, expected, star_ok) if at_edge else None
+        if first and footnote_complete_plausible(lines, i):
+            block = _plain_footnote_block(lines, i, work, expected, strict=True)
+        if block is None and (at_edge or not ln.text.lstrip()[:1].isdigit()):
+            # (a number inside a paragraph is text: "2 July 1999")
+            block = _plain_footnote_block(lines, i, work, expected, strict=False)
+        if block is None:
+            i += 1
+            continue
+        end, openers = block
+        marks = _sequence_marks([tok for _, tok, _ in openers], expected,
+                                star_ok and (star_evidence or openers[0][1].startswith("*")))
+        opener_at = {k: (tok, rest) for k, tok, rest in openers}
+        for k in range(i, end):
+            line = lines[k]
+            if line.role != "body":
+                continue
+            line.role = "footnote"
+            if k in opener_at:
+                token, rest = opener_at[k]
+                mark = marks.pop(0)
+                if mark != token:
+                    work.note("mark_small_type_footnotes", work.line_offset(k), token, mark)
+                line.mark, line.text = mark, rest
+                if not mark.startswith("*"):
+                    expected = int(mark) + 1
+                star_ok = False
+            else:
+                line.mark = None
+        i = end
     return work
+
+
+def _plain_star_evidence(text: str) -> bool:
+    """A masthead line with a glyph between a name and its colon (``Mexico’: draft
+    resolution``: the asterisk as OCR read it) or an asterisk after a word or symbol."""
+    return bool(re.search(r"[A-Za-z0-9)][*’'‘\"“”°®™!]{1,2}\s*:", text)
+                or re.search(r"[A-Za-z0-9)]\*+(?:\s|$)", text))
+
+
+def _opener(line: WorkLine, work: Work, expected: int) -> tuple[str, str] | None:
+    """(mark token, text) when the line may open a footnote: a mark, or a speck before
+    the expected number (``+ 5 See``); the text without OCR junk before its first word."""
+    tok = _footnote_mark(line, work)
+    if tok is None:
+        return None
+    token, rest = tok
+    m = re.match(r"^(\d{1,3})\s+(\S.*)$", rest)
+    if not token[0].isalnum() and m and int(m.group(1)) == expected:
+        token, rest = m.group(1), m.group(2)
+    if token[0].isdigit() and len(token) > 1 and int(token) != expected:
+        return None  # a number read right that is not the next one: no mark
+    rest = re.sub(r"^(?:[^\w\s“‘(\[\"]{1,2}\s+)+", "", rest)
+    return token, rest
+
+
+def _trimmed(text: str) -> str:
+    return re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text.rstrip()).rstrip(",")  \
+        if re.search(r"\.[^\w\s]{0,2}$", re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text.rstrip())) \
+        else re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text.rstrip())
+
+
+def _plain_footnote_block(lines: list[WorkLine], i: int, work: Work, expected: int,
+                          strict: bool) -> tuple[int, list[tuple[int, str, str]]] | None:
+    """The footnote block opening at line i: (index after it, [(line, token, text)]).
+
+    ``strict``: marks as printed, the block ends where the body resumes. Otherwise any
+    mark OCR may have made, and the block must run to the page's end with footnote shape.
+    """
+    def opener(line: WorkLine, n: int) -> tuple[str, str] | None:
+        if strict:
+            return footnote_start(line.text, n, star_ok=False) or None
+        return _opener(line, work, n)
+
+    page = lines[i].page
+    if strict:
+        first = footnote_start(lines[i].text, expected, star_ok=True)
+    else:
+        first = _opener(lines[i], work, expected)
+        if first is None or not re.match(r"[A-Z0-9“\"‘]", first[1]):
+            return None
+    if first is None:
+        return None
+    if OPERATIVE_OPENER_RE.match(first[1]) and not re.search(r"\d", first[1]):
+        return None  # an operative paragraph (its dot lost), not a note: notes cite
+    openers = [(i, first[0], first[1])]
+    note = first[1]
+    bad, after_blank, j = 0, False, i + 1
+    n = expected + (0 if first[0].startswith("*") else 1)
+    while j < len(lines):
+        line = lines[j]
+        if line.page != page or line.role in ("furniture", "footnote"):
+            break
+        if line.role in ("blank", "noise"):
+            after_blank |= line.role == "blank"
+            j += 1
+            continue
+        if line.role != "body" or line.masthead:
+            break
+        complete = footnote_complete(_trimmed(note))
+        tok = opener(line, n)
+        # The next number read right opens a note even after a misread full stop ("462/257,").
+        # (n counts the first note as numbered: one less if it was the asterisk note)
+        exact = not strict and tok is not None and tok[0] in (str(n - 1), str(n)) \
+            and bool(re.search(r"[,.;:]$", note))
+        if tok and (complete or exact or (after_blank and not strict)):
+            bad += not complete
+            openers.append((j, tok[0], tok[1]))
+            note, n = tok[1], n + 1
+        elif not complete and not after_blank:
+            note += " " + line.text.strip()
+        elif complete and not after_blank and continues_footnote(line.text) \
+                and not NUMBERED_START_RE.match(line.text) and line.indent == 0:
+            note += " " + line.text.strip()
+        elif strict:
+            break
+        else:
+            return None  # the body resumes before the page ends: no foot block
+        after_blank = False
+        j += 1
+    if not strict and bad > len(openers) // 3:
+        return None
+    if not strict and j >= len(lines) and not footnote_complete(_trimmed(note)):
+        return None  # only a page's last note runs on, onto the next page
+    while j > i + 1 and lines[j - 1].role in ("blank", "noise"):
+        j -= 1
+    return j, openers
+
+
+def _sequence_marks(tokens: list[str], expected: int, star_possible: bool) -> list[str]:
+    """Marks for a block's notes in order: the next numbers, after an asterisk note when
+    the digits OCR read right fit that better (or the first token is an asterisk)."""
+    def digit(t: str) -> int | None:
+        return int(t) if t.isdigit() else None
+
+    plain = sum(digit(t) == expected + k for k, t in enumerate(tokens))
+    starred = tokens[0].startswith("*") + sum(digit(t) == expected + k - 1
+                                              for k, t in enumerate(tokens) if k)
+    star = star_possible and digit(tokens[0]) != expected and starred >= plain
+    if star:
+        first = "*" * max(1, tokens[0].count("*")) if tokens[0].startswith("*") else "*"
+        return [first] + [str(expected + k) for k in range(len(tokens) - 1)]
+    return [str(expected + k) for k in range(len(tokens))]
 
 
 LABEL_START_RE = re.compile(r"^\(?(?:[a-z]{1,2}|[ivxl]+)\)\s")
@@ -662,15 +927,25 @@ def restore_paragraph_numbers(work: Work) -> Work:
     """
     layout = measure_layout(work.lines)
     if layout is None:
-        return work
+        if not any(ln.method == "text" for ln in work.lines):
+            return work
+        layout = Layout(size=1.0, pitch=1.0, left=-math.inf, right=math.inf)  # no positions
     lex = Lexicon(ln.text for ln in work.lines if ln.role == "body")
     number = 0
     prev: WorkLine | None = None
+    blank = False  # a blank line (plain text's paragraph break) since ``prev``
     for i, ln in enumerate(work.lines):
+        if ln.role == "blank" or (ln.role == "furniture" and ln.method == "text"):
+            blank = True
+            continue
         if ln.role != "body" or ln.masthead:
             continue
         before = ln.text
-        if ln.method == "ocr":
+        # Plain text: OCR's numbers only where a paragraph may open (a blank line after
+        # a paragraph's end); the layout path knows from positions.
+        plain = ln.method == "text"
+        plain_break = plain and (prev is None or (blank and ends_paragraph(prev.text)))
+        if ln.method == "ocr" or plain_break:
             ln.text = re.sub(r"^\s*[\ue100-\ue8ff]\s+", "", ln.text)
             m = OCR_NUMBER_RE.match(_lead(ln.text))
             bare = re.match(r"^(?P<n>\d{1,3})\s+(?=[A-Z][a-z])", _lead(ln.text))
@@ -683,7 +958,7 @@ def restore_paragraph_numbers(work: Work) -> Work:
             n = int(re.match(r"\s*(\d+)", ln.text).group(1))
             if number < n <= number + 3:  # numbers OCR lost before it are skipped
                 number = n
-        elif ln.method == "ocr" and prev is not None:
+        elif (ln.method == "ocr" or plain_break) and prev is not None:
             g = GARBLED_NUMBER_RE.match(ln.text.strip())
             if g and not LABEL_START_RE.match(_lead(ln.text) + " ") and len(g.group("junk").replace(" ", "")) <= 4 and not any(
                     len(t) >= 3 and t.isalpha() and lex.is_word(t) for t in g.group("junk").split()):
@@ -691,12 +966,14 @@ def restore_paragraph_numbers(work: Work) -> Work:
                 verb = OPERATIVE_OPENER_RE.match(rest)
                 if (verb or number) and _break_score(prev, WorkLine(text=rest, page=ln.page, x0=ln.x0,
                                                                     top=ln.top, bottom=ln.bottom),
-                                                       layout) >= 2:
+                                                       layout) + 2 * plain_break >= 2:
                     number += 1
                     ln.text = f"{number}. {rest}"
+        if plain and ln.text == before:  # a speck before the first word goes ("_ Recalling")
+            ln.text = re.sub(r"^(?:(?:[^\w\s\ue000-\ue8ff“‘(\[\"]|_){1,3}\s+)+", "", ln.text)
         if ln.text != before:
             work.note("restore_paragraph_numbers", work.line_offset(i), before, ln.text)
-        prev = ln
+        prev, blank = ln, False
     return work
 
 
@@ -938,6 +1215,7 @@ def unwrap_lines(work: Work) -> Work:
     paragraphs: list[str] = []
     current: list[str] = []
     in_masthead = any(OPENING_RE.match(ln.text) for ln in work.lines if ln.role == "body")
+    loose = work.plain and blank_lines_inside_sentences(work.lines)
     pending = interrupted = False
     last_page, last_indent = None, 0
 
@@ -976,7 +1254,7 @@ def unwrap_lines(work: Work) -> Work:
                 new = not current or ln.starts_paragraph
             else:
                 new = not current or _starts_new_paragraph(prev, text, pending, interrupted,
-                                                           ln.indent > last_indent)
+                                                           ln.indent > last_indent, loose)
             if new:
                 flush()
             elif pending:  # a paragraph rejoined across an interruption
@@ -989,10 +1267,29 @@ def unwrap_lines(work: Work) -> Work:
     return work
 
 
+def blank_lines_inside_sentences(lines: list[WorkLine]) -> bool:
+    """Plain OCR text puts blank lines inside paragraphs too (skew, specks): seen when a
+    line after a blank line goes on in lower case or with a number that is no label."""
+    body = [ln for ln in lines if ln.role in ("body", "blank") and not ln.masthead]
+    return any(a.role == "blank" and b.role == "body" and _continues_sentence(b.text)
+               for a, b in zip(body, body[1:]))
+
+
+def _continues_sentence(text: str) -> bool:
+    lead = _lead(text)
+    return bool(lead) and (lead[0].islower() or (lead[0].isdigit() and not NUMBERED_START_RE.match(lead)))
+
+
 def _starts_new_paragraph(prev: str, text: str, pending: bool, interrupted: bool,
-                          indented: bool) -> bool:
+                          indented: bool, loose: bool = False) -> bool:
+    """``loose``: blank lines are no proof of a paragraph break here (plain OCR text);
+    a line that goes on a sentence (lower case, a number) or follows one that did not
+    end continues it, unless it is numbered or labelled."""
     prev_ends = ends_paragraph(prev)
     if text[0].islower():
+        return False
+    if loose and (_continues_sentence(text) or not (
+            prev_ends or NUMBERED_START_RE.match(text) or LABEL_START_RE.match(text))):
         return False
     if pending:
         # Interrupted by a footnote block, furniture or a page break: a paragraph
@@ -1010,9 +1307,13 @@ def normalise_spacing(work: Work) -> Work:
                    lambda m: "")
 
 
+# OCR's readings of a raised mark: a quote, an apostrophe, ?, ! after punctuation.
+QUOTE_LIKE_MARKS = "'’‘?!\"“”"
 GLUED_AFTER_PUNCT_RE = re.compile(
-    r"(?<=[A-Za-z)\d][,;:.])(?P<g>\*{1,2}|[™®°]|\d{1,2}|[gsSQ]l?)(?P<rest>[A-Za-z]*)")
-GLUED_AFTER_WORD_RE = re.compile(r"(?<=[a-z]{3})(?P<g>[*™®°]|S|\d{1,2})(?=[\s,;:.\ue000]|$)")
+    rf"(?<=[A-Za-z)\d][,;:.])(?P<g>\*{{1,2}}|[™®°]|\d{{1,2}}|[gsSQ]l?|[{QUOTE_LIKE_MARKS}])"
+    r"(?P<rest>[A-Za-z]*)")
+GLUED_AFTER_WORD_RE = re.compile(r"(?:(?<=[a-z]{3})(?P<g>[*™®°’?!]|S|\d{1,2})|(?<=\d{4})(?P<y>[*™®°]))"
+                                 r"(?=[\s,;:.\ue000]|$)")
 LOOSE_SYMBOL_RE = re.compile(r"(?<=[A-Za-z,;.]) (?P<g>[*™®°])(?=\s|$)")
 
 
@@ -1030,22 +1331,34 @@ def mark_marker_glyphs(work: Work) -> Work:
     def after_punct(m: re.Match) -> str | None:
         glyph, rest = m.group("g"), m.group("rest")
         following = m.string[m.end():m.end() + 1]
+        if glyph in QUOTE_LIKE_MARKS and not work.plain:
+            return None  # the layout path reads raised marks from their position
         if rest:
-            if glyph[0].isdigit():
+            if glyph[0].isdigit() or glyph in QUOTE_LIKE_MARKS:
                 return None
             if glyph[0].isalpha() and (not lex.is_word(rest) or lex.is_word(glyph + rest)):
                 return None
             return work.add_glyph(glyph) + " " + rest
         if following not in ("", " ", "\n", ANCHOR):
             return None
-        if m.string[m.start() - 2].isdigit() and not glyph[0].isdigit():
-            return None  # "1994,s" is no marker; "2005-2015,1" may be
+        if m.string[m.start() - 2].isdigit() and not glyph[0].isdigit() \
+                and (glyph[0].isalpha() or not work.plain):
+            return None  # "1994,s" is no marker; "2005-2015,1" may be; so may "1968,’"
+        if work.plain and m.string[m.start() - 2].isdigit() and m.string[m.start() - 1] == "." \
+                and glyph[0].isdigit():
+            return None  # a decimal: "1.2 million"
         return work.add_glyph(glyph)
 
     rewrite(work, "mark_marker_glyphs", GLUED_AFTER_PUNCT_RE, after_punct, footnotes=False,
             start=start)
-    rewrite(work, "mark_marker_glyphs", GLUED_AFTER_WORD_RE,
-            lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
+    def after_word(m: re.Match) -> str | None:
+        glyph = m.group("g") or m.group("y")
+        if not work.plain and (m.group("y") or glyph in QUOTE_LIKE_MARKS):
+            return None  # plain text's readings only: the layout path sees raised marks
+        return work.add_glyph(glyph)
+
+    rewrite(work, "mark_marker_glyphs", GLUED_AFTER_WORD_RE, after_word, footnotes=False,
+            start=start)
     return rewrite(work, "mark_marker_glyphs", LOOSE_SYMBOL_RE,
                    lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
 
@@ -1552,10 +1865,14 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work) -> dict[int,
     ``’`` for 1/3/7, ``®`` for 6/8, was tried as a weight and made numbering worse on the
     corpus scans: the glyphs are too ambiguous.)
     """
-    def weight(pos: int, mark: str) -> int:
-        glyph = work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0]
+    def weight(pos: int, mark: str) -> float:
+        glyph, certain = work.glyphs[ord(work.text[pos]) - GLYPH_BASE]
         if glyph.isdigit():  # OCR's digit: right or wrong, but never a different number
             return 3 if glyph == mark else 0
+        if work.plain and glyph in QUOTE_LIKE_MARKS and glyph not in "?!" \
+                and work.text[pos - 1:pos].isalpha() \
+                and not _ends_name(work.text, pos):
+            return 0.5  # an apostrophe after a word: a mark only where a name ends
         return 1
 
     n, k = len(cands), len(marks)
@@ -1575,6 +1892,14 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work) -> dict[int,
         else:
             j += 1
     return out
+
+
+def _ends_name(text: str, pos: int) -> bool:
+    """The word before ``pos`` ends a Title-Case name and the sentence goes on in lower
+    case (``Cultural Rights’ and``): where a mark stands; not inside a date (``December’ 1995``)."""
+    word = re.search(r"([A-Za-z]+)$", text[max(0, pos - 40):pos])
+    after = text[pos + 1:pos + 40]
+    return bool(word and word.group(1)[0].isupper() and re.match(r"^(?:\s+[a-z]|[\s,;:.]*$|\s*\ue000)", after))
 
 
 def _place_lost(text: str, lo: int, hi: int, marks: list[str],
@@ -1717,18 +2042,22 @@ STEPS = [mark_superscripts] + LINE_STEPS + TEXT_STEPS
 
 
 def start_work(extracted: Extracted) -> Work:
+    """Work lines from the extracted pages; a form feed in plain text starts a new page."""
     lines = []
+    shift = 0  # pages a plain text's form feeds added so far
     for page in extracted.pages:
         for line in page.lines:
+            if "\f" in line.text and page.method == "text":
+                shift += line.text.count("\f")
             text = line.text.replace("\f", "")
             role = "body" if text.strip() else "blank"
-            lines.append(WorkLine(text=text.rstrip(), page=page.number, role=role,
+            lines.append(WorkLine(text=text.rstrip(), page=page.number + shift, role=role,
                                   top=line.top, bottom=line.bottom, size=line.size,
                                   page_height=page.height,
                                   indent=len(text) - len(text.lstrip(" ")),
                                   x0=line.x0, x1=line.x1, page_width=page.width,
                                   method=page.method))
-    return Work(lines=lines)
+    return Work(lines=lines, plain=bool(lines) and all(ln.method == "text" for ln in lines))
 
 
 def clean(extracted: Extracted) -> Cleaned:

@@ -102,13 +102,18 @@ def repair_symbol(token: str) -> str | None:
     return t if GA_SYMBOL_RE.match(t) else None
 
 
+REPORT_LINE_RE = re.compile(r"(?:on the report of|without reference to)\b", re.I)
+
+
 def find_symbol(lines: list[str], furniture: list[str]) -> str | None:
     """The document's own symbol: in the masthead (not in the report line), else a running header.
 
     A symbol the grammar accepts comes first; then one OCR damaged that the grammar puts
     right (the most frequent repair across masthead and running headers); then any.
     """
-    sources = [ln for ln in lines if not ln.startswith("[")] + list(furniture)
+    # The report line cites the committee's report (OCR may lose its bracket: "fon the report").
+    own_lines = [ln for ln in lines if not ln.startswith("[") and not REPORT_LINE_RE.search(ln)]
+    sources = own_lines + list(furniture)
     for line in sources:
         m = SYMBOL_RE.search(line)
         if m and GA_SYMBOL_RE.match(m.group(0)):
@@ -117,7 +122,7 @@ def find_symbol(lines: list[str], furniture: list[str]) -> str | None:
                 if (r := repair_symbol(m.group(0)))]
     if repaired:
         return max(repaired, key=repaired.count)
-    for source in ([ln for ln in lines if not ln.startswith("[")], furniture):
+    for source in (own_lines, furniture):
         for line in source:
             m = SYMBOL_RE.search(line)
             if m and re.search(r"/\d{2}/", m.group(0)):

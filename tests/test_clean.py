@@ -421,3 +421,153 @@ def test_the_asterisk_note_needs_star_evidence_in_the_masthead():
     work = c.Work(lines=[], glyphs=[("’", True), ("’", True)], ocr_glyphs={0, 1})
     assert not c._star_evidence("[on the report of the\ue100 Second Committee", work)
     assert c._star_evidence("South Africa\ue101: draft resolution", work)
+
+
+# --- plain-text OCR (Tesseract's text as received, pages joined) ------------------------
+
+PLAIN_OCR = (
+    "United Nations Co . AIC.2/61/L.40\n\nGeneral Assembly _ a sins\n\nSixty-first session\n"
+    "Second Committee\nAgenda item 55 (b)\n\nUtopia’: draft resolution\nMigration and development\n\n"
+    "‘The General ‘Assembly,\n\n"
+    "_ Recalling the Programme of Action of the Conference on Population and\n"
+    "Development,' in particular chapter X, and the Universal Declaration of\n\n"
+    "Human Rights,? as well as the Cairo Conference,\n\n"
+    "oi Takes note of the report of the Secretary-General on migration and\n"
+    "development;\n\n"
+    "2, Invites the regional commissions to examine the regional aspects of migration and to\n"
+    "“ On behalf of the States Members of the United Nations that are members of the Group of 77 and China.\n"
+    "! Report of the International Conference on Population and Development, Cairo, 5-13 September 1994\n"
+    "(United Nations publication, Sales No. E.95.XIII.18), chap. I, resolution 1, annex.\n\n"
+    "? Resolution 217 A (III).\n\n"
+    "06-46494 (E) : 2 *0646494*\n\n"
+    "AIC.2/61/L.40° : : ; -\n\n"
+    "contribute to the follow-up to the high-level dialogue;\n\n"
+    "3 Decides to include in the provisional agenda of its sixty-third session the item.\n\n"
+    "nN\n")
+
+
+def plain_ocr_work(text: str = PLAIN_OCR) -> c.Work:
+    work = line_work(text)
+    for step in (c.mark_masthead, c.strip_margin_furniture, c.strip_furniture):
+        work = step(work)
+    return work
+
+
+def test_plain_ocr_furniture_with_specks_breaks_the_pages():
+    work = plain_ocr_work()
+    assert work.furniture == ["06-46494 (E) : 2 *0646494*", "AIC.2/61/L.40° : : ; -", "nN"]
+    page_of = {ln.text: ln.page for ln in work.lines if ln.role == "body"}
+    assert page_of["? Resolution 217 A (III)."] == 1
+    assert page_of["contribute to the follow-up to the high-level dialogue;"] == 2
+    # the masthead's own symbol stays a masthead line, not furniture
+    assert "United Nations Co . AIC.2/61/L.40" in [ln.text for ln in work.lines if ln.masthead]
+
+
+def test_plain_ocr_noisy_furniture_needs_the_documents_own_symbol():
+    assert c.is_noisy_furniture("AJRES/61/208 ; :", "A/RES/61/208")
+    assert not c.is_noisy_furniture("AJRES/61/208 ; :", "A/RES/62/126")
+    assert not c.is_noisy_furniture("see A/RES/61/208 and its annex", "A/RES/61/208")
+    assert c.is_noisy_furniture("_ 07-37215 (BE) - : : : Se *0737215*", None)
+
+
+def test_plain_ocr_masthead_block_ends_at_the_fuzzy_formula():
+    work = plain_ocr_work()
+    opening = next(ln for ln in work.lines if "General" in ln.text and "Assembly," in ln.text)
+    assert opening.text == "The General Assembly,"
+    assert [ln.text for ln in work.lines if ln.masthead][-1] == "Migration and development"
+
+
+def test_plain_ocr_footnote_block_at_the_page_foot_takes_its_marks_from_the_sequence():
+    work = c.mark_small_type_footnotes(plain_ocr_work())
+    notes = [(ln.mark, ln.text) for ln in work.lines if ln.role == "footnote" and ln.mark]
+    assert notes == [
+        ("*", "On behalf of the States Members of the United Nations that are members of the Group of 77 and China."),
+        ("1", "Report of the International Conference on Population and Development, Cairo, 5-13 September 1994"),
+        ("2", "Resolution 217 A (III).")]
+    # body lines that open with a speck or a garbled number are not footnotes
+    body = [ln.text for ln in work.lines if ln.role == "body"]
+    assert "oi Takes note of the report of the Secretary-General on migration and" in body
+    assert "3 Decides to include in the provisional agenda of its sixty-third session the item." in body
+
+
+def test_plain_ocr_block_not_reaching_the_page_foot_is_body():
+    work = c.mark_small_type_footnotes(plain_ocr_work(
+        "The General Assembly,\n\nRecalling its resolution 60/1,\n\n"
+        "! Welcoming the report of the Commission, issued in 2005,\n\n"
+        "Noting the report,\n\n1. Decides to act.\n"))
+    assert not [ln for ln in work.lines if ln.role == "footnote"]
+
+
+@pytest.mark.parametrize("tokens, expected, star, marks", [
+    (["“", "!", "?", "3"], 1, True, ["*", "1", "2", "3"]),  # the digits read right place the star
+    (["2", "2", "3"], 1, True, ["1", "2", "3"]),  # "2" read for 1: the sequence says no star
+    (["*", "1"], 1, True, ["*", "1"]),
+    (["!", "5"], 4, False, ["4", "5"]),
+])
+def test_sequence_marks(tokens, expected, star, marks):
+    assert c._sequence_marks(tokens, expected, star) == marks
+
+
+def test_plain_ocr_paragraph_numbers_need_a_blank_line_after_a_paragraph_end():
+    work = plain_ocr_work(
+        "The General Assembly,\n\nRecalling its resolution 60/1,\n\noi Takes note of the report;\n\n"
+        "3, Invites States to act\n2 July 1999, and to report;\n")
+    work = c.restore_paragraph_numbers(c.trim_ocr_specks(c.mark_small_type_footnotes(work)))
+    assert body_lines(work)[2:] == ["1. Takes note of the report;", "3. Invites States to act",
+                                    "2 July 1999, and to report;"]
+
+
+def test_plain_ocr_end_to_end_on_the_made_up_page():
+    doc = segment(c.clean(extracted(PLAIN_OCR)))
+    assert doc.symbol == "A/C.2/61/L.40" and doc.title == "Migration and development"
+    assert [p.text[:9] for p in doc.preamble] == ["Recalling"]
+    assert "Universal Declaration of Human Rights,[^2] as well" in doc.preamble[0].text
+    assert "Development,[^1] in particular" in doc.preamble[0].text
+    assert [(o.number, o.text[:7]) for o in doc.operative] == [("1", "Takes n"), ("2", "Invites"),
+                                                              ("3", "Decides")]
+    assert doc.operative[1].text.endswith("to contribute to the follow-up to the high-level dialogue;")
+    assert [f.mark for f in doc.footnotes] == ["*", "1", "2"]
+
+
+def test_ocr_marker_glyphs_quotes_after_punctuation_but_not_decimals():
+    text = ("The General Assembly,\n\nNoting that 1.2 million people, the Development,' in part, "
+            "and Human Rights! and the Convention,")
+    work = text_work(text)
+    work.plain = True  # plain text: marks are read from glyph shapes
+    assert [g for g, _ in c.mark_marker_glyphs(work).glyphs] == ["'", "!"]
+    # the layout path reads raised marks from their position, not from these shapes
+    assert not {"'", "!"} & {g for g, _ in c.mark_marker_glyphs(text_work(text)).glyphs}
+
+
+OCR_FIXTURES = Path(__file__).parent / "data" / "ocr"
+
+
+@pytest.mark.parametrize("stem", ["A_62_L.43", "A_C.3_61_L.18"])
+def test_plain_ocr_corpus_documents_end_to_end(stem):
+    """Two corpus documents' Tesseract text (200 dpi degraded scans, pages joined)."""
+    from pipeline.scoring import score_document
+
+    text = (OCR_FIXTURES / f"{stem}.ocr.txt").read_text(encoding="utf-8")
+    gold = json.loads((OCR_FIXTURES / f"{stem}.gold.json").read_text(encoding="utf-8"))
+    ex = Extracted(source_name=f"{stem}.ocr.txt", media_type="text/plain",
+                   pages=[Page(number=1, method="text", lines=[Line(text=t) for t in text.splitlines()])])
+    doc = segment(c.clean(ex))
+    scores = score_document(doc, gold, raw_text=ex.text)
+    assert scores["paragraphs"]["all"]["f1"] >= 0.95
+    assert [f.mark for f in doc.footnotes] == [f["mark"] for f in gold["footnotes"]]
+    assert scores["footnotes"]["text_cer"] <= 0.05
+    assert all(scores["metadata"][k] for k in ("symbol", "session", "title", "agenda_item", "opening"))
+    assert scores["text_cer"] <= 0.03
+    assert scores["footnotes"]["in_place"]["f1"] >= 0.3  # marks OCR lost or misplaced remain
+
+
+def test_plain_ocr_a_misread_full_stop_keeps_the_sequence():
+    work = c.mark_small_type_footnotes(plain_ocr_work(
+        "Utopia*: draft resolution\nThe General Assembly,\n\nRecalling its resolution 60/1,\n\n"
+        "1. Decides to act.\n\n"
+        "“ On behalf of the Group of 77 and China.\n! See A/C.2/56/7, annex.\n2 462/257,\n"
+        "3 United Nations, Treaty Series, vol. 1042, No.\n15705.\n\n07-37215 (E) *0737215*\n"))
+    notes = [(ln.mark, ln.text) for ln in work.lines if ln.role == "footnote" and ln.mark]
+    assert [m for m, _ in notes] == ["*", "1", "2", "3"]
+    assert notes[2][1] == "462/257,"
+    assert notes[3][1] == "United Nations, Treaty Series, vol. 1042, No."

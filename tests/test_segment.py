@@ -173,3 +173,10 @@ def test_repair_symbol(token, symbol):
     from pipeline.segment import repair_symbol
 
     assert repair_symbol(token) == symbol
+
+
+def test_symbol_is_not_taken_from_a_report_line_that_lost_its_bracket():
+    from pipeline.segment import find_symbol
+
+    lines = ["United Nations : ~ AIRES/64/130", "fon the report of the Third Committee (A/64/432)]"]
+    assert find_symbol(lines, ["AIRES/64/130"]) == "A/RES/64/130"
