@@ -141,7 +141,9 @@ class Registration:
 
 class Ledger:
     def __init__(self, url: str):
-        self.engine = sa.create_engine(_engine_url(url), pool_pre_ping=True)
+        url = _engine_url(url)
+        # A pre-ping costs a round trip per checkout; a SQLite file never drops a connection.
+        self.engine = sa.create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
@@ -206,12 +208,19 @@ class Ledger:
 
     def claim_content(self, original_id: int, sha256: str) -> int:
         """Record the original's hash; return the id of the first original with these bytes."""
+        return self.claim(original_id, sha256)[0]
+
+    def claim(self, original_id: int, sha256: str) -> tuple[int, bool]:
+        """``claim_content``, and whether these bytes were seen for the first time just now
+        (then nothing can have been made from them yet)."""
         with self.engine.begin() as conn:
             conn.execute(originals.update().where(originals.c.id == original_id).values(
                 sha256=sha256, updated_at=utcnow()))
-            conn.execute(self._insert_ignore(contents, sha256=sha256, original_id=original_id))
-            return conn.execute(sa.select(contents.c.original_id).where(
+            fresh = conn.execute(self._insert_ignore(
+                contents, sha256=sha256, original_id=original_id)).rowcount == 1
+            first = conn.execute(sa.select(contents.c.original_id).where(
                 contents.c.sha256 == sha256)).scalar_one()
+        return first, fresh
 
     def original(self, original_id: int) -> dict | None:
         with self.engine.connect() as conn:
@@ -228,26 +237,47 @@ class Ledger:
 
     def stage_started(self, original_id: int, stage: str, task_id: str | None) -> int:
         """Mark a stage running; return how many times it has been delivered."""
+        with self.engine.begin() as conn:
+            return self._stage_started(conn, original_id, stage, task_id)
+
+    def begin_stage(self, original_id: int, stage: str,
+                    task_id: str | None) -> tuple[dict | None, int]:
+        """The original's row and, unless it is gone or already finished (indexed, duplicate,
+        quarantined: then 0 and nothing changes), the stage marked running and its delivery
+        count: ``original`` and ``stage_started`` on one connection."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(originals).where(
+                originals.c.id == original_id)).mappings().first()
+            if row is None or row["state"] in TERMINAL_STATES:
+                return (dict(row) if row else None), 0
+            return dict(row), self._stage_started(conn, original_id, stage, task_id)
+
+    def _stage_started(self, conn, original_id: int, stage: str, task_id: str | None) -> int:
+        now = utcnow()
+        conn.execute(self._insert_ignore(stages, original_id=original_id, stage=stage,
+                                         state="running", attempts=0))
+        conn.execute(stages.update().where(
+            stages.c.original_id == original_id, stages.c.stage == stage).values(
+            state="running", attempts=stages.c.attempts + 1, task_id=task_id,
+            started_at=now, error=None))
+        conn.execute(originals.update().where(
+            originals.c.id == original_id,
+            originals.c.state.not_in(TERMINAL_STATES)).values(
+            state="running", updated_at=now))
+        return conn.execute(sa.select(stages.c.attempts).where(
+            stages.c.original_id == original_id, stages.c.stage == stage)).scalar_one()
+
+    def stage_done(self, original_id: int, stage: str, artifact: str | None,
+                   symbol: str | None = None) -> None:
+        """The stage finished; ``symbol`` (segment) is recorded in the same transaction."""
         now = utcnow()
         with self.engine.begin() as conn:
-            conn.execute(self._insert_ignore(stages, original_id=original_id, stage=stage,
-                                             state="running", attempts=0))
             conn.execute(stages.update().where(
                 stages.c.original_id == original_id, stages.c.stage == stage).values(
-                state="running", attempts=stages.c.attempts + 1, task_id=task_id,
-                started_at=now, error=None))
-            conn.execute(originals.update().where(
-                originals.c.id == original_id,
-                originals.c.state.not_in(TERMINAL_STATES)).values(
-                state="running", updated_at=now))
-            return conn.execute(sa.select(stages.c.attempts).where(
-                stages.c.original_id == original_id, stages.c.stage == stage)).scalar_one()
-
-    def stage_done(self, original_id: int, stage: str, artifact: str | None) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(stages.update().where(
-                stages.c.original_id == original_id, stages.c.stage == stage).values(
-                state="done", artifact=artifact, finished_at=utcnow(), error=None))
+                state="done", artifact=artifact, finished_at=now, error=None))
+            if symbol is not None:
+                conn.execute(originals.update().where(originals.c.id == original_id).values(
+                    symbol=symbol, updated_at=now))
 
     def stage_failed(self, original_id: int, stage: str, error: str) -> None:
         with self.engine.begin() as conn:

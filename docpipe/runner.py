@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
@@ -23,7 +25,7 @@ from config.settings import STAGES, Settings
 from docpipe.events import ObjectCreated
 from docpipe.ledger import TERMINAL_STATES, Ledger, Registration, utcnow
 from docpipe.moves import move_verified, relative_key
-from docpipe.store import ObjectStore, open_store
+from docpipe.store import ObjectStore, ObjectTooLarge, open_store
 from pipeline import clean as clean_stage
 from pipeline import diff as diff_stage
 from pipeline import extract as extract_stage
@@ -61,6 +63,44 @@ def next_stage(stage: str) -> str | None:
     return STAGES[i + 1] if i + 1 < len(STAGES) else None
 
 
+class ArtifactCache:
+    """The bytes of recently read segment artifacts, least recently used out first.
+
+    A segment artifact's key names its document's sha256 and the stage versions, so its
+    bytes never change: a worker that diffs many documents of one lineage reads each
+    predecessor from the store once, not once per document (with an archive of similar
+    documents that was dozens of GETs per document). Diff artifacts are rewritten in place
+    (a late predecessor refreshes them) and are not cached."""
+
+    def __init__(self, max_bytes: int = 64 * 2**20):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def cacheable(key: str) -> bool:
+        return key.startswith("artifacts/") and "/segment-v" in key
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._size += len(data) - (len(old) if old is not None else 0)
+            self._items[key] = data
+            while self._size > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+
 @dataclass
 class StageRunner:
     settings: Settings
@@ -72,6 +112,20 @@ class StageRunner:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return cls(settings, open_store(settings.store_url, settings.s3_endpoint_url),
                    Ledger(settings.db_url))
+
+    @cached_property
+    def artifacts(self) -> ArtifactCache:
+        return ArtifactCache()
+
+    def read_artifact(self, key: str) -> bytes:
+        """An artifact's bytes, from this process's cache when it cannot have changed."""
+        if not ArtifactCache.cacheable(key):
+            return self.store.get(key)
+        data = self.artifacts.get(key)
+        if data is None:
+            data = self.store.get(key)
+            self.artifacts.put(key, data)
+        return data
 
     @cached_property
     def index(self):
@@ -110,20 +164,23 @@ class StageRunner:
         with structlog.contextvars.bound_contextvars(
                 stage=stage, key=ref["key"], original_id=original_id, task_id=task_id,
                 doc_id=ref.get("sha256")):
-            row = self.ledger.original(original_id)
+            # The original's row and the stage marked running, in one ledger round trip.
+            row, attempts = self.ledger.begin_stage(original_id, stage, task_id)
             if row is None or row["state"] in TERMINAL_STATES:
                 # A late redelivery (or a recovery dispatch that raced the real task):
                 # the document is already indexed, a duplicate or quarantined.
                 log.info("stage.skipped", state=row and row["state"])
                 return None
-            attempts = self.ledger.stage_started(original_id, stage, task_id)
             if attempts > self.settings.max_deliveries:
                 self.quarantine(ref, stage, f"the {stage} stage was delivered {attempts} times "
                                 "without finishing (a worker keeps dying on this document)")
                 return None
             started = time.perf_counter()
             try:
-                out, artifact = getattr(self, f"_{stage}")(ref)
+                if stage == "extract":
+                    out, artifact = self._extract(ref, row)
+                else:
+                    out, artifact = getattr(self, f"_{stage}")(ref)
             except TransientError as exc:
                 self.ledger.stage_failed(original_id, stage, str(exc))
                 log.warning("stage.transient_error", error=str(exc))
@@ -136,7 +193,10 @@ class StageRunner:
                 self.quarantine(ref, stage, f"internal error in {stage}: "
                                 f"{type(exc).__name__}: {exc}")
                 return None
-            self.ledger.stage_done(original_id, stage, artifact)
+            # segment's symbol goes into the ledger with the stage's completion.
+            self.ledger.stage_done(original_id, stage, artifact,
+                                   symbol=out.get("symbol") if stage == "segment" and out
+                                   else None)
             log.info("stage.done", ms=round((time.perf_counter() - started) * 1000, 1))
             return out
 
@@ -177,44 +237,54 @@ class StageRunner:
         self.ledger.set_location(row["id"], dst)
         return dst
 
-    def source_key(self, ref: Ref) -> str:
-        """Where the run's original is now (the inbox, or archive/ after a sweep)."""
-        row = self.ledger.original(ref["original_id"])
+    def source_key(self, ref: Ref, row: dict | None = None) -> str:
+        """Where the run's original is now (the inbox, or archive/ after a sweep).
+
+        ``row``: the original's ledger row, when the caller has just read it."""
+        row = row or self.ledger.original(ref["original_id"])
         return (row and row.get("location")) or ref["key"]
 
     # --- artifacts -----------------------------------------------------------
 
     def _load(self, ref: Ref, stage: str, model):
-        return model.model_validate_json(self.store.get(artifact_key(ref["sha256"], stage)))
+        return model.model_validate_json(self.read_artifact(artifact_key(ref["sha256"], stage)))
 
     def _save(self, ref: Ref, stage: str, artifact) -> str:
         key = artifact_key(ref["sha256"], stage)
-        self.store.put(key, artifact.model_dump_json().encode())
+        data = artifact.model_dump_json().encode()
+        self.store.put(key, data)
+        if ArtifactCache.cacheable(key):
+            self.artifacts.put(key, data)
         return key
 
     # --- the five stages -----------------------------------------------------
 
-    def _extract(self, ref: Ref) -> tuple[Ref | None, str | None]:
-        source = self.source_key(ref)
-        info = self.store.head(source)
-        if info.size > self.settings.max_input_bytes:
-            raise InputTooLarge(f"the file has {info.size:,} bytes; the limit is "
-                                f"{self.settings.max_input_bytes:,} (DOCPIPE_MAX_INPUT_BYTES)")
-        data = self.store.get(source)
+    def _extract(self, ref: Ref, row: dict | None = None) -> tuple[Ref | None, str | None]:
+        source = self.source_key(ref, row)
+        try:
+            # One GET: the size is checked before the body is read (no HEAD first).
+            data = self.store.get(source, max_bytes=self.settings.max_input_bytes)
+        except ObjectTooLarge as exc:
+            raise InputTooLarge(f"the file has {exc.size:,} bytes; the limit is "
+                                f"{self.settings.max_input_bytes:,} (DOCPIPE_MAX_INPUT_BYTES)"
+                                ) from None
         sha256 = hashlib.sha256(data).hexdigest()
         ref = {**ref, "sha256": sha256}
-        first = self.ledger.claim_content(ref["original_id"], sha256)
+        first, fresh = self.ledger.claim(ref["original_id"], sha256)
         if first != ref["original_id"]:
             self.ledger.mark_duplicate(ref["original_id"], first)
             log.info("document.duplicate", of=first)
             return None, None
         key = artifact_key(sha256, "extract")
-        if not self.store.exists(key):  # content-addressed: a redelivery reuses it
-            options = extract_stage.ExtractOptions(
-                max_bytes=self.settings.max_input_bytes, ocr_dpi=self.settings.ocr_dpi,
-                ocr_language=self.settings.ocr_language)
-            extracted = extract_stage.extract(data, ref["key"].rsplit("/", 1)[-1], options)
-            self._save(ref, "extract", extracted)
+        # Content-addressed: a redelivery or a retry reuses it. Bytes claimed for the first
+        # time just now cannot have an artifact yet, so no HEAD request for them.
+        if not fresh and self.store.exists(key):
+            return ref, key
+        options = extract_stage.ExtractOptions(
+            max_bytes=self.settings.max_input_bytes, ocr_dpi=self.settings.ocr_dpi,
+            ocr_language=self.settings.ocr_language)
+        extracted = extract_stage.extract(data, ref["key"].rsplit("/", 1)[-1], options)
+        self._save(ref, "extract", extracted)
         return ref, key
 
     def _clean(self, ref: Ref) -> tuple[Ref, str]:
@@ -223,7 +293,7 @@ class StageRunner:
 
     def _segment(self, ref: Ref) -> tuple[Ref, str]:
         document = segment_stage.segment(self._load(ref, "clean", Cleaned))
-        self.ledger.set_symbol(ref["original_id"], document.symbol)
+        # The symbol is recorded with the stage's completion (run).
         # The symbol travels on, so that every later task names its document (Flower).
         return {**ref, "symbol": document.symbol}, self._save(ref, "segment", document)
 
@@ -238,7 +308,8 @@ class StageRunner:
         for row in self.ledger.documents_with_keys(diff_stage.lookup_keys(document),
                                                    exclude=doc_id):
             try:
-                earlier = Document.model_validate_json(self.store.get(row["document_artifact"]))
+                earlier = Document.model_validate_json(
+                    self.read_artifact(row["document_artifact"]))
             except PermanentError:
                 continue  # its artifact was pruned; it cannot serve as evidence
             candidates.append((row["doc_id"], earlier))
@@ -281,11 +352,16 @@ class StageRunner:
         for row in self.ledger.documents_with_keys(diff_stage.successor_lookup_keys(document),
                                                    exclude=doc_id):
             try:
-                later = Document.model_validate_json(self.store.get(row["document_artifact"]))
-                old = DiffResult.model_validate_json(self.store.get(row["diff_artifact"]))
+                later = Document.model_validate_json(self.read_artifact(row["document_artifact"]))
             except PermanentError:
                 continue
+            # Usually the new document is the latest of its lineage and precedes none of
+            # them: ask before reading their diffs (a GET each, not cacheable).
             if not diff_stage.may_precede(document, later):
+                continue
+            try:
+                old = DiffResult.model_validate_json(self.store.get(row["diff_artifact"]))
+            except PermanentError:
                 continue
             new = self._diff_in_archive(row["doc_id"], later)
             if (new.predecessor_id, [l.as_gold() for l in new.links]) == \

@@ -23,6 +23,14 @@ class ObjectMissing(PermanentError):
     """The object named by an event or a run is not in the store."""
 
 
+class ObjectTooLarge(PermanentError):
+    """``get(key, max_bytes=...)`` found an object larger than that; nothing was read."""
+
+    def __init__(self, key: str, size: int):
+        super().__init__(f"object {key!r} has {size:,} bytes")
+        self.size = size
+
+
 class UnsafeKey(PermanentError):
     """A key that cannot be stored safely (escapes the store, empty, too long)."""
 
@@ -37,7 +45,7 @@ class ObjectInfo:
 class ObjectStore(Protocol):
     bucket: str
 
-    def get(self, key: str) -> bytes: ...
+    def get(self, key: str, max_bytes: int | None = None) -> bytes: ...
     def put(self, key: str, data: bytes) -> None: ...
     def exists(self, key: str) -> bool: ...
     def head(self, key: str) -> ObjectInfo: ...
@@ -61,9 +69,14 @@ class LocalStore:
             raise UnsafeKey(f"object key {key[:200]!r} escapes the store")
         return path
 
-    def get(self, key: str) -> bytes:
+    def get(self, key: str, max_bytes: int | None = None) -> bytes:
         try:
-            return self._path(key).read_bytes()
+            with open(self._path(key), "rb") as f:
+                if max_bytes is not None:
+                    size = os.fstat(f.fileno()).st_size
+                    if size > max_bytes:
+                        raise ObjectTooLarge(key, size)
+                return f.read()
         except FileNotFoundError:
             raise ObjectMissing(f"no object {key!r} in {self.root}") from None
 
@@ -129,8 +142,14 @@ class S3Store:
         except BotoCoreError as exc:
             raise TransientError(f"S3 unreachable for {key!r}: {exc}") from exc
 
-    def get(self, key: str) -> bytes:
-        return self._call(self.client.get_object, key)["Body"].read()
+    def get(self, key: str, max_bytes: int | None = None) -> bytes:
+        """The object's bytes; with ``max_bytes``, ObjectTooLarge before reading a larger
+        body (one request where head-then-get took two)."""
+        reply = self._call(self.client.get_object, key)
+        if max_bytes is not None and reply["ContentLength"] > max_bytes:
+            reply["Body"].close()
+            raise ObjectTooLarge(key, reply["ContentLength"])
+        return reply["Body"].read()
 
     def put(self, key: str, data: bytes) -> None:
         self._call(self.client.put_object, key, Body=data)
