@@ -1800,7 +1800,7 @@ def number_footnote_markers(work: Work) -> Work:
     for (lo, hi), marks in zip(windows, blocks):
         cands = [m.start() for m in GLYPH_RE.finditer(text, lo, hi)
                  if not _closes_quotation(text, m.start(), work)]
-        matched = _match_in_order(cands, marks, work)
+        matched = _match_in_order(cands, marks, work, (lo, hi))
         for pos, mark in matched.items():
             edits[pos] = f"[^{mark}]"
         inserts += _place_lost(text, lo, hi, marks, matched)
@@ -1812,7 +1812,7 @@ def number_footnote_markers(work: Work) -> Work:
                 out.append(new)
         if GLYPH_RE.match(ch):
             glyph = work.glyphs[ord(ch) - GLYPH_BASE][0]
-            new = edits.get(i, glyph)
+            new = edits.get(i, "" if _unknown_mark(work, ch) else glyph)
             work.note("number_footnote_markers", i, glyph, new)
             out.append(new)
         else:
@@ -1829,6 +1829,13 @@ def number_footnote_markers(work: Work) -> Work:
 
 
 QUOTE_GLYPHS = set("”’\"'“‘`")
+
+
+def _unknown_mark(work: Work, ch: str) -> bool:
+    """An OCR superscript read as ``?``: a raised mark of unknown number (extract exposes
+    marks OCR dropped so), never a question mark; it goes when numbering has no use for it."""
+    index = ord(ch) - GLYPH_BASE
+    return work.glyphs[index][0] == "?" and index in work.ocr_glyphs
 
 
 def _closes_quotation(text: str, pos: int, work: Work) -> bool:
@@ -1858,25 +1865,62 @@ def _windows(text: str, start: int, n_blocks: int) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(len(cuts))]
 
 
-def _match_in_order(cands: list[int], marks: list[str], work: Work) -> dict[int, str]:
-    """Most candidates matched to numbers in order; ties go to the earliest numbers.
+def _match_in_order(cands: list[int], marks: list[str], work: Work,
+                    window: tuple[int, int] | None = None) -> dict[int, str]:
+    """Candidates matched to the expected numbers in order, by dynamic programming over
+    (candidate, number) that skips spurious candidates and numbers OCR lost: the
+    matching of greatest total plausibility (``_mark_weight``) wins.
 
     A digit glyph fits only its own number. (A shape model of OCR's raised digits,
     ``’`` for 1/3/7, ``®`` for 6/8, was tried as a weight and made numbering worse on the
-    corpus scans: the glyphs are too ambiguous.)
+    corpus scans: the glyphs are too ambiguous.) Between matchings of equal plausibility
+    (fewer candidates than numbers: which numbers were lost?), plain text prefers the one
+    whose numbers follow the candidates' places in the ``window`` (markers are spread
+    through the text their footnotes belong to): a small cost, below any weight's
+    difference. (Layout candidates are few and sure; there it made numbering worse.)
     """
-    def weight(pos: int, mark: str) -> float:
-        glyph, certain = work.glyphs[ord(work.text[pos]) - GLYPH_BASE]
-        if glyph.isdigit():  # OCR's digit: right or wrong, but never a different number
-            return 3 if glyph == mark else 0
-        if work.plain and glyph in QUOTE_LIKE_MARKS and glyph not in "?!" \
-                and work.text[pos - 1:pos].isalpha() \
-                and not _ends_name(work.text, pos):
-            return 0.5  # an apostrophe after a word: a mark only where a name ends
-        return 1
+    weights = {pos: {mark: _mark_weight(work, pos, mark) for mark in marks} for pos in cands}
+    lo, hi = window or ((min(cands), max(cands) + 1) if cands else (0, 1))
+    span, k = max(hi - lo, 1), len(marks)
+    index = {mark: j for j, mark in enumerate(marks)}
 
+    def weight(pos: int, mark: str) -> float:
+        w = weights[pos][mark]
+        if not w or not work.plain:
+            return w
+        return w - PLACE_COST * abs((pos - lo) / span - (index[mark] + 0.5) / k)
+
+    return _align(cands, marks, weight)
+
+
+PLACE_COST = 0.05  # below the smallest difference of two weights (see _match_in_order)
+WEAK = 0.2  # the plausibility of a weak candidate (see _mark_weight)
+
+
+def _mark_weight(work: Work, pos: int, mark: str) -> float:
+    """How plausible the candidate at ``pos`` is as marker ``mark`` (0: it cannot be)."""
+    glyph, certain = work.glyphs[ord(work.text[pos]) - GLYPH_BASE]
+    if glyph.isdigit():  # OCR's digit: right or wrong, but never a different number
+        return 3 if glyph == mark else 0
+    if not work.plain:
+        return 1
+    text = work.text
+    if re.fullmatch(r"[ \t]*\d{1,3}\.[ \t]*", text[text.rfind("\n", 0, pos) + 1:pos]):
+        return 0  # a glyph after a paragraph's number ("1. ’ Takes note") is a speck
+    previous = text[pos - 1:pos]
+    if glyph in QUOTE_LIKE_MARKS and glyph not in "?!" and previous.isalpha():
+        if _ends_name(text, pos):
+            return 1  # a name's end (``Cultural Rights’ and``): a mark stands there
+        # After a lowercase word: an apostrophe or a speck far more often than a mark.
+        word = re.search(r"[A-Za-z]+$", text[max(0, pos - 40):pos]).group(0)
+        return WEAK if word[0].islower() else 0.5
+    return 1
+
+
+def _align(cands: list[int], marks: list[str], weight) -> dict[int, str]:
+    """The in-order matching of ``cands`` to ``marks`` of greatest total weight."""
     n, k = len(cands), len(marks)
-    best = [[0] * (k + 1) for _ in range(n + 1)]
+    best = [[0.0] * (k + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(k - 1, -1, -1):
             w = weight(cands[i], marks[j])

@@ -7,6 +7,8 @@ The type is sniffed from the bytes, never from the name:
   baseline, words split at gaps), with font size and superscript spans. A page without
   one (a scan) or with a garbage layer is rendered at ``ocr_dpi`` and read by Tesseract
   (``method="ocr"``), pages in parallel, one single-threaded Tesseract process each.
+  Footnote markers on OCR pages are told from the pixels beside each word (a small raised
+  glyph cluster); one OCR dropped becomes a superscript ``?`` (``UNKNOWN_MARK``).
 * UTF-8 (BOM tolerated) or Windows-1252 text -> one ``method="text"`` page, one line per
   line. Bytes that are not valid UTF-8 are decoded by the fallback in ``_decode_text`` and
   a warning says so.
@@ -31,7 +33,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pydantic import BaseModel, Field
@@ -493,6 +497,11 @@ class GrayImage:
         # Tesseract (Leptonica) reads PNM from stdin: no image library needed.
         return b"P5\n%d %d\n255\n" % (self.width, self.height) + self.pixels
 
+    @cached_property
+    def array(self) -> np.ndarray:
+        """The pixels as a (height, width) array (a view, no copy)."""
+        return np.frombuffer(self.pixels, np.uint8).reshape(self.height, self.width)
+
     def rotated(self, degrees: int) -> "GrayImage":
         """Turned clockwise by 90, 180 or 270 degrees."""
         w, h, px = self.width, self.height, self.pixels
@@ -677,19 +686,26 @@ def _ocr_line(element: ET.Element, image: GrayImage, confidences: list[float]) -
         confidences.append((word_fields.get("x_wconf") or [0.0])[0])
     if not words:
         return None
+    metrics = _LineMetrics.of(fields, x_size)
 
     def baseline_at(x: float) -> float:
         return bottom + offset + slope * (x - left)
 
     text = ""
     spans: list[tuple[int, int]] = []
-    for word in words:
+    for i, word in enumerate(words):
         if text:
             text += " "
-        span = _superscript_span(word, image, baseline_at((word.left + word.right) / 2), x_size)
-        if span:
-            spans.append((len(text) + span[0], len(text) + span[1]))
-        text += word.text
+        # Ink right of the word up to the next word (a marker OCR dropped stands there).
+        # (None where the next word's box overlaps this one's: the ink there is its own.)
+        limit: int | None = words[i + 1].left - 1 if i + 1 < len(words) else image.width
+        limit = min(limit, word.right + round(1.2 * metrics.x_height))
+        if limit <= word.right:
+            limit = None
+        base = baseline_at((word.left + word.right) / 2)
+        found, word_text = _superscript_spans(word, image, base, x_size, metrics, limit)
+        spans += [(len(text) + a, len(text) + b) for a, b in found]
+        text += word_text
     to_pt = 72 / image.dpi
     return Line(text=text, x0=round(left * to_pt, 2), top=round(top * to_pt, 2),
                 x1=round(right * to_pt, 2), bottom=round(bottom * to_pt, 2),
@@ -703,30 +719,207 @@ _X_SIZE_TO_POINTS = 1.12
 _MARKER_CHARS = "0123456789!'’‘\"“”°®*™^¹²³⁴⁵⁶⁷⁸⁹⁰†‡§|?"
 _MARKER_TOKEN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]{{1,3}}")
 _TRAILING_MARKER = re.compile(rf"(?P<mark>[{re.escape(_MARKER_CHARS)}]+)(?P<punct>[,;:.)]?)$")
+_QUOTE_LIKE = set("'’‘\"“”`")
+# The glyph standing for a raised mark the image shows but OCR read nothing for: cleaning
+# treats a superscript "?" from OCR as a mark of unknown number, and drops it when the
+# footnote numbering has no place for it (a raised "?" is never a question mark).
+UNKNOWN_MARK = "?"
+# A word a dropped marker may follow: it ends in a letter, a digit or punctuation.
+_MARK_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*[,;:.)”’]{0,2}$")
 
 
-def _superscript_span(word: OcrWord, image: GrayImage, baseline: float,
-                      x_size: float) -> tuple[int, int] | None:
-    """The span of ``word.text`` set as a raised marker, if any."""
+@dataclass
+class _LineMetrics:
+    """A text line's vertical metrics in pixels (from hOCR's x_size, x_ascenders, x_descenders)."""
+
+    x_height: float
+    ascender: float  # ascender (cap) height above the x-height line
+    descender: float
+
+    @classmethod
+    def of(cls, fields: dict[str, list[float]], x_size: float) -> "_LineMetrics":
+        ascender = (fields.get("x_ascenders") or [0.25 * x_size])[0]
+        descender = (fields.get("x_descenders") or [0.2 * x_size])[0]
+        x_height = x_size - ascender - descender
+        if x_height < 0.3 * x_size:  # implausible metrics (a line of capitals, a rule)
+            x_height, ascender, descender = 0.5 * x_size, 0.25 * x_size, 0.25 * x_size
+        return cls(x_height, ascender, descender)
+
+    @property
+    def cap_height(self) -> float:
+        return self.x_height + self.ascender
+
+
+@dataclass
+class InkRun:
+    """A run of inked columns: its columns and its lowest and highest ink rows (pixels)."""
+
+    left: int
+    right: int
+    low: int
+    high: int
+    ink: int
+
+
+def _ink_runs(image: GrayImage, x0: int, x1: int, y0: int, y1: int,
+              threshold: int = 150, x_height: float = 0,
+              floor: int | None = None) -> list[InkRun]:
+    """Runs of inked columns in the box [x0, x1) x [y0, y1), left to right."""
+    x0, x1 = max(x0, 0), min(x1, image.width)
+    y0, y1 = max(y0, 0), min(y1, image.height)
+    if x1 <= x0 or y1 <= y0:
+        return []
+    ink = image.array[y0:y1, x0:x1] < threshold
+    cols = ink.any(axis=0)
+    runs: list[InkRun] = []
+    x, width = 0, ink.shape[1]
+    while x < width:
+        if not cols[x]:
+            x += 1
+            continue
+        start = x
+        while x < width and cols[x]:
+            x += 1
+        block = ink[:, start:x]
+        low, high = _extent(block.sum(axis=1), x_height,
+                            ink.shape[0] if floor is None else floor - y0)
+        runs.append(InkRun(x0 + start, x0 + x - 1, y0 + low, y0 + high, int(block.sum())))
+    return runs
+
+
+def _extent(profile: np.ndarray, x_height: float, floor: int) -> tuple[int, int]:
+    """Lowest and highest inked row of a run from its row profile, without a speck of
+    noise under a raised glyph: a short bottom piece, well apart from the ink above and
+    lighter than it, reaching row ``floor`` (a "¹" with a dot of noise on the baseline
+    under it)."""
+    rows = np.flatnonzero(profile)
+    if x_height > 0:
+        pieces = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+        if len(pieces) > 1:
+            last, above = pieces[-1], np.concatenate(pieces[:-1])
+            if (last[-1] >= floor and last[-1] - last[0] + 1 <= 0.3 * x_height
+                    and last[0] - above[-1] > 0.25 * x_height
+                    and profile[last].sum() < 0.6 * profile[above].sum()):
+                rows = above
+    return int(rows[-1]), int(rows[0])
+
+
+def raised_tail(image: GrayImage, x0: int, x1: int, baseline: float,
+                metrics: _LineMetrics) -> tuple[list[InkRun], InkRun | None]:
+    """The raised ink at the right end of [x0, x1): the runs after the last one that
+    comes down to the baseline (a letter, a comma), noise specks ignored; and that run."""
+    xh = metrics.x_height
+    top = round(baseline - metrics.cap_height - 0.45 * xh)  # not the line above's descenders
+    runs = _ink_runs(image, x0, x1, top, round(baseline + metrics.descender),
+                     x_height=xh, floor=round(baseline - 0.3 * xh))
+    tail: list[InkRun] = []
+    for run in reversed(runs):
+        if run.ink < max(4, 0.01 * xh * xh):
+            continue  # noise
+        if run.low >= baseline - 0.3 * xh:
+            return tail[::-1], run
+        tail.append(run)
+    return tail[::-1], None
+
+
+def marker_shaped(runs: list[InkRun], baseline: float, metrics: _LineMetrics) -> bool:
+    """A footnote marker's shape: one small raised glyph cluster (one or two digits, a
+    symbol) whose top is well above the x-height line and whose height is well below the
+    cap height, but not a speck or a quote mark (those are about a third as tall)."""
+    if not runs:
+        return False
+    xh = metrics.x_height
+    height = max(r.low for r in runs) - min(r.high for r in runs) + 1
+    width = max(r.right for r in runs) - min(r.left for r in runs) + 1
+    return (0.5 * xh <= height <= 0.85 * metrics.cap_height
+            and baseline - min(r.high for r in runs) >= 1.2 * xh
+            and baseline - max(r.low for r in runs) >= 0.45 * xh
+            and width <= 1.4 * xh)
+
+
+def _letter_shaped(run: InkRun, punct: str, metrics: _LineMetrics) -> bool:
+    """The run is a letter's rather than the punctuation ``punct``'s: a period or comma is
+    short, a colon or semicolon narrow."""
+    xh = metrics.x_height
+    if punct in ".,":
+        return run.low - run.high + 1 >= 0.7 * xh
+    return run.right - run.left + 1 >= 0.3 * xh
+
+
+_NUMBER_MARK = re.compile(r"^\d+(?P<mark>[^\w\s,;:.)]{1,2})(?P<punct>[,;:.)]?)$")
+
+
+def _superscript_spans(word: OcrWord, image: GrayImage, baseline: float, x_size: float,
+                       metrics: _LineMetrics | None = None,
+                       limit: int | None = None) -> tuple[list[tuple[int, int]], str]:
+    """The spans of the word's text set as raised markers and the word's text (with
+    ``UNKNOWN_MARK`` appended where the image shows a marker OCR dropped).
+
+    ``limit``: the column where the next word starts (the ink up to it is looked at for
+    a dropped marker); None to look at the word's own box only.
+    """
+    metrics = metrics or _LineMetrics(0.5 * x_size, 0.25 * x_size, 0.25 * x_size)
+    may_add = limit is not None
+    limit = word.right + 1 if limit is None else max(limit, word.right + 1)
+    text = word.text
     height = word.bottom - word.top
     if (word.bottom < baseline - 0.25 * x_size and height < 0.7 * x_size
-            and _MARKER_TOKEN.fullmatch(word.text)):
-        return 0, len(word.text)  # a small raised token of its own (not a speck: "." "~")
-    match = _TRAILING_MARKER.search(word.text)
-    # A marker glued to a word: one to three odd characters after the word proper
-    # ("Cairo,!", "Morocco’:"); a longer run is a number ("1994"), not a marker.
-    if not match or match.start() == 0 or len(match.group("mark")) > 3:
-        return None
-    # Confirm from the pixels that the ink of those characters sits above the rest of the
-    # word, or "5-13" would lose its "13".
+            and _MARKER_TOKEN.fullmatch(text)):
+        # A small raised token of its own (not a speck: "." "~"). A quote mark's reading
+        # must have a marker's shape: specks and stray quotes are a third as tall.
+        if all(ch in _QUOTE_LIKE for ch in text):
+            runs, _ = raised_tail(image, word.left - 1, word.right + 2, baseline, metrics)
+            if runs and max(r.low for r in runs) - min(r.high for r in runs) + 1 \
+                    < 0.45 * metrics.x_height:
+                return [], text
+        return [(0, len(text))], text
+    tail, before = raised_tail(image, word.left, limit, baseline, metrics)
+    shaped = marker_shaped(tail, baseline, metrics)
+    if shaped and before is not None and text[-1] in ".,;:" and len(text) > 1 \
+            and text[-2].isalpha() and _letter_shaped(before, text[-1], metrics):
+        # The word's last ink is a letter and a raised mark, yet OCR read punctuation at
+        # its end: the punctuation is its reading of the mark ("Rights¹" -> "Rights:").
+        return [(len(text) - 1, len(text))], text
+    match = _TRAILING_MARKER.search(text)
+    if match and (match.start() == 0 or len(match.group("mark")) > 3):
+        # A longer run is a number ("1994"), not a marker; a symbol after it may be one.
+        match = _NUMBER_MARK.search(text) if shaped else None
+    spans: list[tuple[int, int]] = []
+    if match:
+        # A marker glued to a word: one to three odd characters after the word proper
+        # ("Cairo,!", "Morocco’:").
+        mark, punct = match.group("mark"), match.group("punct")
+        glued = (match.start("mark"), match.end("mark"))
+        if shaped and not punct:
+            return [glued], text
+        quote = all(ch in _QUOTE_LIKE for ch in mark)
+        # At the word's end a quote reading must be marker-shaped (a closing quote or a
+        # speck is not); before punctuation ("Morocco’:") the ink is judged on its own.
+        if not (quote and not punct) and _raised_in_word(image, word, match, baseline, x_size):
+            spans.append(glued)
+        if not (shaped and punct):
+            return spans, text
+        # Raised ink after the punctuation: a marker OCR dropped ("economy”;⁴").
+    if (shaped and may_add and _MARK_HOST.search(text)
+            and (not text[-1].isalnum() or tail[0].left >= word.right - 0.1 * metrics.x_height)):
+        # OCR read nothing for a small raised glyph right after the word: expose it as a
+        # marker of unknown number for the footnote numbering to place. After a letter it
+        # must lie outside the word's box (inside, it is a letter's part: the hook of an f).
+        return spans + [(len(text), len(text) + len(UNKNOWN_MARK))], text + UNKNOWN_MARK
+    return spans, text
+
+
+def _raised_in_word(image: GrayImage, word: OcrWord, match: re.Match, baseline: float,
+                    x_size: float) -> bool:
+    """Whether the ink of the matched marker characters sits above the rest of the word
+    (or "5-13" would lose its "13")."""
     blobs = _ink_blobs(image, word)
     skip = 1 if match.group("punct") else 0
     marks = blobs[skip:skip + len(match.group("mark"))]
     rest = blobs[skip + len(match.group("mark")):]
     reference = statistics.median(low for low, _ in rest) if len(rest) >= 2 else baseline
-    if any(low < reference - 0.3 * x_size and low - high < 0.75 * x_size for low, high in marks):
-        return match.start("mark"), match.end("mark")
-    return None
+    return any(low < reference - 0.3 * x_size and low - high < 0.75 * x_size
+               for low, high in marks)
 
 
 _INK = bytes(1 if v < 128 else 0 for v in range(256))

@@ -571,3 +571,54 @@ def test_plain_ocr_a_misread_full_stop_keeps_the_sequence():
     assert [m for m, _ in notes] == ["*", "1", "2", "3"]
     assert notes[2][1] == "462/257,"
     assert notes[3][1] == "United Nations, Treaty Series, vol. 1042, No."
+
+
+# --- footnote-number alignment: unknown marks, weak candidates, lost numbers ----------------
+
+def test_an_unknown_ocr_mark_takes_a_number_or_goes():
+    # Extract appends "?" (a superscript span) where the image shows a mark OCR dropped.
+    work = text_work("The General Assembly,\n\nRecalling Development,\ue100 the Declaration,\ue101 "
+                     "and the Outcome\ue102 of it\n\n" + c.ANCHOR,
+                     [("1", "x."), ("2", "y.")])
+    work.glyphs = [("?", True), ("2", True), ("?", True)]
+    work.ocr_glyphs = {0, 1, 2}
+    work.blocks = [["1", "2"]]
+    out = c.number_footnote_markers(work).text
+    assert "Development,[^1] the Declaration,[^2] and the Outcome of it" in out
+
+
+def test_plain_text_skips_a_glyph_after_a_paragraph_number():
+    work = text_work("The General Assembly,\n\nRecalling the Declaration,\ue100 and all,\n\n"
+                     "1.\ue101 Takes note of the report;\ue102\n\n" + c.ANCHOR,
+                     [("1", "x."), ("2", "y.")])
+    work.glyphs = [("*", False), ("°", False), ("’", False)]
+    work.blocks = [["1", "2"]]
+    work.plain = True
+    out = c.number_footnote_markers(work).text
+    assert "1.° Takes note of the report;[^2]" in out
+
+
+def test_plain_text_weighs_an_apostrophe_after_a_lowercase_word_weakly():
+    # One number for two quote-like candidates: after a capitalised word beats "the’".
+    work = text_work("The General Assembly,\n\nWelcoming the report of the\ue100 Commission "
+                     "and the Summit Outcome\ue101 2005 and more\n\n" + c.ANCHOR,
+                     [("1", "x.")])
+    work.glyphs = [("’", False), ("’", False)]
+    work.blocks = [["1"]]
+    work.plain = True
+    out = c.number_footnote_markers(work).text
+    assert "report of the’ Commission" in out and "Summit Outcome[^1] 2005" in out
+
+
+def test_plain_text_lost_numbers_follow_the_candidates_places():
+    # Three numbers, two candidates: the late candidate near the block's end takes the
+    # last number, not the next one in line (the middle number was lost).
+    filler = "and the matter of the session " * 8
+    work = text_work("The General Assembly,\n\nRecalling Development,\ue100 " + filler
+                     + filler + filler + "and the report;\ue101\n\n" + c.ANCHOR,
+                     [("1", "x."), ("2", "y."), ("3", "z.")])
+    work.glyphs = [("*", False), ("’", False)]
+    work.blocks = [["1", "2", "3"]]
+    work.plain = True
+    out = c.number_footnote_markers(work).text
+    assert "Development,[^1]" in out and "the report;[^3]" in out

@@ -379,3 +379,57 @@ def test_seed_ocr_text_reads_as_text():
     assert result.pages[0].method == "text"
     assert any(re.search(r"Recalling the Programme of Action", line.text)
                for line in result.pages[0].lines)
+
+
+# --- raised markers from the pixels (synthetic line images, no Tesseract) ---------------
+
+def _line_image(ink_boxes) -> "GrayImage":
+    """A white 300-dpi strip with black boxes (x0, y0, x1, y1 inclusive); baseline at y=70."""
+    from pipeline.extract import GrayImage
+
+    width, height = 260, 100
+    pixels = bytearray(b"\xff" * width * height)
+    for x0, y0, x1, y1 in ink_boxes:
+        for y in range(y0, y1 + 1):
+            pixels[y * width + x0:y * width + x1 + 1] = b"\x00" * (x1 - x0 + 1)
+    return GrayImage(width, height, bytes(pixels), 300)
+
+
+# x-height letters (three "letters" with gaps between) from the baseline (70) up 21 pixels
+_LETTERS = [(20, 49, 40, 70), (44, 49, 70, 70), (74, 49, 100, 70)]
+_COMMA = (104, 64, 107, 75)
+_METRICS = dict(x_height=21.0, ascender=9.0, descender=9.0)
+
+
+def _spans(text, boxes, right, limit=190):
+    from pipeline.extract import OcrWord, _LineMetrics, _superscript_spans
+
+    word = OcrWord(text, 20, 40, right, 76)
+    return _superscript_spans(word, _line_image(boxes), 70.0, 39.0, _LineMetrics(**_METRICS),
+                              limit)
+
+
+def test_a_marker_ocr_dropped_is_exposed_as_an_unknown_raised_mark():
+    marker = (114, 40, 117, 55)  # a raised "1": top 30 px above the baseline, 16 px tall
+    assert _spans("Development,", _LETTERS + [_COMMA, marker], right=107) == (
+        [(12, 13)], "Development,?")
+
+
+def test_a_raised_speck_or_quote_after_a_word_is_no_marker():
+    speck = (114, 44, 117, 47)  # a dot of noise, 4 px tall
+    assert _spans("Development,", _LETTERS + [_COMMA, speck], right=107) == ([], "Development,")
+    quote = [(104, 40, 106, 48), (109, 40, 111, 48)]  # a closing quote: two short strokes
+    assert _spans("action”", _LETTERS + quote, right=111) == ([], "action”")
+    assert _spans("Rights’", _LETTERS + [(104, 40, 107, 55)], right=107) == ([(6, 7)], "Rights’")
+
+
+def test_raised_ink_inside_a_word_ending_in_a_letter_is_not_a_dropped_marker():
+    hook = (96, 40, 100, 55)  # the right part of a letter, raised (an f's hook), in the box
+    letters = [(20, 49, 40, 70), (44, 49, 70, 70), (74, 49, 92, 70)]
+    assert _spans("of", letters + [hook], right=100) == ([], "of")
+
+
+def test_a_speck_under_a_raised_marker_does_not_ground_it():
+    # OCR read "Rights¹" as "Rights:" because a dot of noise sits on the baseline under the 1.
+    boxes = _LETTERS + [(104, 40, 107, 55), (104, 67, 107, 70)]
+    assert _spans("Rights:", boxes, right=107) == ([(6, 7)], "Rights:")
