@@ -406,20 +406,35 @@ class Ledger:
 
     # --- documents and lineage ----------------------------------------------
 
-    def documents_with_keys(self, keys: Iterable[tuple[str, str]],
-                            exclude: str | None = None) -> list[dict]:
-        """Documents sharing at least one lineage key, most shared keys first."""
+    def documents_with_keys(self, keys: Iterable[tuple[str, str]], exclude: str | None = None,
+                            weights: dict[str, int] | None = None, near_session: int | None = None,
+                            min_session: int | None = None, limit: int = 50) -> list[dict]:
+        """Documents sharing at least one lineage key, best first: the heaviest shared
+        keys (``weights`` by key name, 1 where not given), then the nearest session.
+
+        Every step is an index lookup and the answer is capped at ``limit``, so the
+        cost follows the matches, not the size of the archive."""
         pairs = sorted(set(keys))
         if not pairs:
             return []
+        weights = weights or {}
         match = sa.or_(*[sa.and_(document_keys.c.name == n, document_keys.c.value == v)
                          for n, v in pairs])
-        shared = sa.func.count().label("shared")
-        query = (sa.select(documents, shared)
+        weight = sa.case(*[(document_keys.c.name == name, w) for name, w in weights.items()],
+                         else_=1) if weights else sa.literal(1)
+        score = sa.func.sum(weight).label("shared")
+        order = [score.desc()]
+        if near_session is not None:
+            order.append(sa.func.abs(sa.func.coalesce(documents.c.session, 0) - near_session))
+        query = (sa.select(documents, score)
                  .join(document_keys, document_keys.c.doc_id == documents.c.doc_id)
-                 .where(match).group_by(*documents.c).order_by(shared.desc()).limit(50))
+                 .where(match).group_by(*documents.c).order_by(*order, documents.c.doc_id)
+                 .limit(limit))
         if exclude:
             query = query.where(documents.c.doc_id != exclude)
+        if min_session is not None:
+            query = query.where(sa.or_(documents.c.session.is_(None),
+                                       documents.c.session >= min_session))
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 

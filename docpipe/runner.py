@@ -301,12 +301,17 @@ class StageRunner:
         document = self._load(ref, "segment", Document)
         return ref, self._save(ref, "diff", self._diff_in_archive(ref["sha256"], document))
 
+    def _lineage_candidates(self, doc_id: str, document: Document) -> list[dict]:
+        """The archived documents best keyed to be ``document``'s predecessor."""
+        return self.ledger.documents_with_keys(
+            diff_stage.lookup_keys(document), exclude=doc_id, weights=diff_stage.key_weights(),
+            near_session=document.session, limit=diff_stage.MAX_CANDIDATES)
+
     def _diff_in_archive(self, doc_id: str, document: Document) -> DiffResult:
         """The document against its best predecessor among the archived documents that
         share a lineage key with it (an indexed lookup, not an archive scan)."""
         candidates = []
-        for row in self.ledger.documents_with_keys(diff_stage.lookup_keys(document),
-                                                   exclude=doc_id):
+        for row in self._lineage_candidates(doc_id, document):
             try:
                 earlier = Document.model_validate_json(
                     self.read_artifact(row["document_artifact"]))
@@ -322,8 +327,7 @@ class StageRunner:
         diff = self._load(ref, "diff", DiffResult)
         # A possible predecessor indexed since the diff stage ran (another worker's
         # document, arriving at the same time) would be missed: diff again if so.
-        now_known = {row["doc_id"] for row in self.ledger.documents_with_keys(
-            diff_stage.lookup_keys(document), exclude=ref["sha256"])}
+        now_known = {row["doc_id"] for row in self._lineage_candidates(ref["sha256"], document)}
         if not now_known <= set(diff.considered):
             diff = self._diff_in_archive(ref["sha256"], document)
             self._save(ref, "diff", diff)
@@ -349,8 +353,10 @@ class StageRunner:
         Only the later documents' diffs change, never their content or keys, so this
         does not cascade further."""
         refreshed = []
-        for row in self.ledger.documents_with_keys(diff_stage.successor_lookup_keys(document),
-                                                   exclude=doc_id):
+        for row in self.ledger.documents_with_keys(
+                diff_stage.successor_lookup_keys(document), exclude=doc_id,
+                weights=diff_stage.key_weights(), near_session=document.session,
+                min_session=document.session):
             try:
                 later = Document.model_validate_json(self.read_artifact(row["document_artifact"]))
             except PermanentError:

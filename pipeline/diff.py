@@ -874,3 +874,18 @@ def successor_lookup_keys(doc: Document) -> list[tuple[str, str]]:
 def may_precede(old: Document, new: Document) -> bool:
     """Whether ``old`` may be considered as a predecessor of ``new`` at all."""
     return not _cannot_precede(new, lineage_keys(new), old)
+
+
+# How much a shared lineage key says about two documents being versions of one
+# resolution: a citation of its symbol or the same draft series says most, the same
+# normalised title a good deal, the same agenda item of a session little (one item
+# carries many drafts). The archive ranks candidates by these before any text is read.
+KEY_WEIGHTS = {"symbol": 4, "series": 4, "title_key": 2, "agenda": 1}
+# Only this many of the best-keyed candidates are read and compared, so the cost of a
+# new document stays flat however many versions of its resolution the archive holds.
+MAX_CANDIDATES = 10
+
+
+def key_weights() -> dict[str, int]:
+    """KEY_WEIGHTS for both the direct keys and their ``wants:`` twins."""
+    return {**KEY_WEIGHTS, **{WANTS + name: w for name, w in KEY_WEIGHTS.items()}}
