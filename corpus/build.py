@@ -24,7 +24,6 @@ Generated output never belongs in git: build into a folder outside the tree or o
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import re
@@ -53,10 +52,9 @@ SCAN_HARD = dict(dpi=150, blur=0.9, skew_degrees=1.0, noise=25.0, specks=1000)
 
 # Determinism: reportlab stamps the time and a random /ID unless invariant; PIL stamps the
 # time in scanned PDFs (same-length substitution keeps the xref offsets right); and PIL's
-# effect_noise draws from the C library's rand(), which random.Random(seed) does not seed.
+# effect_noise draws from the C library's rand() (tests.docgen.degrade seeds it).
 rl_config.invariant = 1
 _FIXED_DATE = b"D:20000101000000Z"
-_LIBC = ctypes.CDLL(None)
 
 
 # --- sources -----------------------------------------------------------------------
@@ -179,8 +177,7 @@ def make_pdf(doc: dict, stem: str) -> bytes:
 def make_scan(pdf: bytes, stem: str, hard: bool = False) -> bytes:
     params = SCAN_HARD if hard else SCAN
     seed = seed_of(stem, "scan-hard" if hard else "scan")
-    _LIBC.srand(seed)
-    scan = degrade(pdf, seed=seed, **params)
+    scan = degrade(pdf, seed=seed, **params)  # degrade seeds PIL's noise (libc rand) too
     return re.sub(rb"/(CreationDate|ModDate) \(D:\d{14}Z\)",
                   lambda m: b"/" + m.group(1) + b" (" + _FIXED_DATE + b")", scan)
 

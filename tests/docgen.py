@@ -53,6 +53,7 @@ binarize=False, rotate=0, seed=0) -> bytes``
 
 from __future__ import annotations
 
+import ctypes
 import io
 import random
 import re
@@ -468,6 +469,9 @@ def degrade(pdf: bytes, *, dpi: int = 200, blur: float = 0.8, skew_degrees: floa
             seed: int = 0) -> bytes:
     """A scanned-looking, image-only version of ``pdf`` (see the module docstring)."""
     rng = random.Random(seed)
+    # PIL's effect_noise draws from the C library's rand(), which random.Random does not
+    # seed: without this the same call gives another scan depending on what ran before.
+    ctypes.CDLL(None).srand(seed)
     document = pdfium.PdfDocument(pdf)
     try:
         count = len(document)
