@@ -29,6 +29,7 @@ from docpipe.store import ObjectStore, ObjectTooLarge, open_store
 from pipeline import clean as clean_stage
 from pipeline import diff as diff_stage
 from pipeline import extract as extract_stage
+from pipeline import genealogy as genealogy_stage
 from pipeline import index as index_stage
 from pipeline import segment as segment_stage
 from pipeline.errors import InputTooLarge, PermanentError, TransientError
@@ -338,13 +339,27 @@ class StageRunner:
 
     def _write_index(self, original_id: int, doc_id: str, document: Document,
                      diff: DiffResult) -> None:
-        self.index.replace(doc_id, index_stage.index_rows(doc_id, document, diff))
+        rows = index_stage.index_rows(doc_id, document, diff,
+                                      genealogy=self._genealogy(document, diff))
+        self.index.replace(doc_id, rows)
         self.ledger.mark_indexed(
             original_id, doc_id=doc_id, symbol=document.symbol,
             session=document.session, kind=document.kind, body=document.body,
             title=document.title, document_artifact=artifact_key(doc_id, "segment"),
             diff_artifact=artifact_key(doc_id, "diff"),
             keys=diff_stage.archive_keys(document))
+
+    def _genealogy(self, document: Document, diff: DiffResult):
+        """Where each paragraph first appeared, following the stored predecessor chain,
+        so that the index can filter on it (operative paragraphs added in session 58)."""
+        from docpipe.history import predecessor_chain
+        previous = self.ledger.document(diff.predecessor_id) if diff.predecessor_id else None
+        chain = predecessor_chain(self, previous) if previous else []
+        documents = [earlier for _, earlier, _ in chain] + [document]
+        # The first document's own diff points outside the chain: it starts the lineage.
+        diffs = [None] + [earlier_diff for _, _, earlier_diff in chain[1:]] + \
+            ([diff] if chain else [])
+        return genealogy_stage.genealogy(documents, diffs)[-1]
 
     def _refresh_successors(self, doc_id: str, document: Document) -> list[str]:
         """Order of arrival must not matter: when an earlier version arrives after a later

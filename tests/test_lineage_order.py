@@ -67,3 +67,20 @@ def test_order_of_arrival_does_not_matter(tmp_path, corpus_txt, order):
     for stem in stems:
         assert other[stem]["predecessor_stem"] == LINEAGE["predecessors"][stem], stem
         assert other[stem]["diff"] == forward[stem]["diff"], stem
+
+
+def test_index_knows_where_each_paragraph_first_appeared(tmp_path, corpus_txt):
+    views = ingest_all(tmp_path, corpus_txt, LINEAGE["ingest_order"])
+    runner = StageRunner.from_settings(Settings(data_dir=tmp_path))
+    resolution = views["A_RES_61_208"]
+    hits = runner.index.search("migration", limit=200, symbol_prefix="A/RES/61/208")
+    introduced = {hit.paragraph: hit.introduced_session for hit in hits}
+    assert introduced, "the resolution's paragraphs are indexed"
+    # Every paragraph of the 61st-session resolution first appeared in session 60 or 61,
+    # and some already in the session-60 resolution it descends from.
+    assert set(introduced.values()) <= {60, 61}
+    assert 60 in introduced.values()
+    # The filter: paragraphs of session-61 documents that were new in session 61.
+    new_in_61 = runner.index.search("migration", limit=200, session=61, introduced=61)
+    assert new_in_61 and all(hit.session == 61 for hit in new_in_61)
+    assert resolution["symbol"] == "A/RES/61/208"
