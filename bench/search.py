@@ -32,7 +32,6 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -182,70 +181,22 @@ class Corpus:
         return out
 
 
-# --- a throwaway PostgreSQL, as tests/conftest.py starts it -----------------------
+# --- a throwaway PostgreSQL, as the tests start it ---------------------------------
 
 @contextlib.contextmanager
 def throwaway_postgres():
     """``postgresql://docpipe@127.0.0.1:PORT/docpipe`` in a temporary cluster, or None."""
-    import psycopg
+    from tests.stack import PostgresUnavailable
+    from tests.stack import throwaway_postgres as cluster
 
-    from tests.conftest import PG_DB, PG_USER, _postgres_bindir, _unprivileged_ids
-    from tests.stack import free_port, stop_process
-
-    bindir = _postgres_bindir()
-    if bindir is None:
-        print("PostgreSQL binaries not found: skipping the PostgreSQL backend", file=sys.stderr)
-        yield None
-        return
-    ids = _unprivileged_ids()
-    as_user: dict = {} if ids is None else {"user": ids[0], "group": ids[1], "extra_groups": []}
-    base = Path(tempfile.mkdtemp(prefix="docpipe-bench-pg-"))
-    data = base / "data"
-    if ids is not None:
-        os.chown(base, *ids)
-    env = {**os.environ, "LC_ALL": "C", "TZ": "UTC"}
-    env.pop("PGDATA", None)
-    proc = None
     try:
-        subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", PG_USER, "--auth=trust",
-                        "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"],
-                       cwd=base, env=env, check=True, capture_output=True, timeout=120, **as_user)
-        port = free_port()
-        with open(base / "postgres.log", "wb") as log:
-            # Durable settings off, as in the tests; memory a little above the defaults.
-            proc = subprocess.Popen(
-                [str(bindir / "postgres"), "-D", str(data), "-p", str(port),
-                 "-c", "listen_addresses=127.0.0.1", "-k", str(base), "-c", "fsync=off",
-                 "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                 "-c", "shared_buffers=512MB", "-c", "work_mem=32MB",
-                 "-c", "maintenance_work_mem=256MB", "-c", "max_wal_size=4GB",
-                 "-c", "logging_collector=off"],
-                cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                **as_user)
-        admin = f"postgresql://{PG_USER}@127.0.0.1:{port}/postgres"
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError((base / "postgres.log").read_text())
-            try:
-                with psycopg.connect(admin, autocommit=True, connect_timeout=2) as conn:
-                    conn.execute(f'CREATE DATABASE "{PG_DB}"')
-                break
-            except psycopg.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"postgresql://{PG_USER}@127.0.0.1:{port}/{PG_DB}"
-    finally:
-        if proc is not None and proc.poll() is None:
-            subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "stop", "-m", "fast", "-w",
-                            "-t", "30"], cwd=base, env=env, capture_output=True, timeout=60,
-                           **as_user)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                stop_process(proc)
-        shutil.rmtree(base, ignore_errors=True)
+        # Memory a little above the defaults for a million rows.
+        with cluster(("shared_buffers=512MB", "work_mem=32MB", "maintenance_work_mem=256MB",
+                      "max_wal_size=4GB"), prefix="docpipe-bench-pg-") as url:
+            yield url
+    except PostgresUnavailable as exc:
+        print(f"{exc}: skipping the PostgreSQL backend", file=sys.stderr)
+        yield None
 
 
 # --- measuring -------------------------------------------------------------------

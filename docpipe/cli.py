@@ -46,6 +46,14 @@ def _runner(settings: Settings | None = None) -> StageRunner:
     return StageRunner.from_settings(settings or _settings())
 
 
+def _starter(settings: Settings, runner: StageRunner):
+    """How a new run starts: sent to the extract queue when distributed, else in-process."""
+    if settings.distributed:
+        from workers.tasks import start_run
+        return start_run
+    return lambda ref: run_document(runner, ref)
+
+
 def _emit(obj: dict) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()
@@ -373,11 +381,7 @@ def reconcile(json_out: bool = JsonOpt) -> None:
     from docpipe.aws import reconcile as reconcile_inbox
     settings = _settings()
     runner = _runner(settings)
-    if settings.distributed:
-        from workers.tasks import start_run
-    else:
-        def start_run(ref):
-            run_document(runner, ref)
+    start_run = _starter(settings, runner)
     result = reconcile_inbox(runner, start_run)
     _emit(result) if json_out else out.print(result)
 
@@ -405,11 +409,7 @@ def retry(key: str = typer.Argument(..., help="Quarantine key or original inbox 
     from docpipe.sweep import RetryRefused, retry_original
     settings = _settings()
     runner = _runner(settings)
-    if settings.distributed:
-        from workers.tasks import start_run
-    else:
-        def start_run(ref):
-            run_document(runner, ref)
+    start_run = _starter(settings, runner)
     try:
         result = retry_original(runner, key, start_run)
     except RetryRefused as exc:

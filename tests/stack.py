@@ -14,7 +14,8 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import ExitStack
+import tempfile
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,3 +148,127 @@ class LocalStack:
         for proc in reversed(self.processes):
             stop_process(proc)
         self.processes.clear()
+
+
+# --- a throwaway PostgreSQL cluster ------------------------------------------------
+
+PG_USER = "docpipe"
+PG_DB = "docpipe"
+
+
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL binaries, or the cluster would not start."""
+
+
+def postgres_bindir() -> Path | None:
+    """The folder with initdb, pg_ctl and postgres (DOCPIPE_TEST_PG_BINDIR, pg_config,
+    /usr/lib/postgresql/*/bin newest first, or PATH)."""
+    candidates: list[Path] = []
+    if os.environ.get("DOCPIPE_TEST_PG_BINDIR"):
+        candidates.append(Path(os.environ["DOCPIPE_TEST_PG_BINDIR"]))
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        try:
+            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,
+                                 timeout=10, check=True).stdout.strip()
+            candidates.append(Path(out))
+        except (subprocess.SubprocessError, OSError):
+            pass
+
+    def version(path: Path) -> tuple[int, ...]:
+        return tuple(int(x) for x in path.parent.name.split(".") if x.isdigit())
+
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True)
+    on_path = shutil.which("initdb")
+    if on_path:
+        candidates.append(Path(on_path).parent)
+    for bindir in candidates:
+        if all((bindir / exe).is_file() for exe in ("initdb", "pg_ctl", "postgres")):
+            return bindir
+    return None
+
+
+def unprivileged_ids() -> tuple[int, int] | None:
+    """(uid, gid) to run PostgreSQL as (initdb refuses root), or None when not root."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    name = os.environ.get("DOCPIPE_TEST_PG_USER", "nobody")
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        raise PostgresUnavailable(
+            f"running as root and there is no user {name!r} to run PostgreSQL as "
+            "(set DOCPIPE_TEST_PG_USER to an unprivileged user)") from None
+    return entry.pw_uid, entry.pw_gid
+
+
+@contextmanager
+def throwaway_postgres(settings: tuple[str, ...] = (), prefix: str = "docpipe-pg-"):
+    """``postgresql://docpipe@127.0.0.1:PORT/docpipe`` in a new cluster on a free port,
+    durability off (fsync, synchronous commit); stopped and removed afterwards.
+
+    ``settings`` are extra ``name=value`` server settings (a benchmark's memory)."""
+    import psycopg
+
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise PostgresUnavailable("PostgreSQL's initdb was not found (scripts/setup installs "
+                                  "postgresql, or set DOCPIPE_TEST_PG_BINDIR)")
+    ids = unprivileged_ids()
+    as_user: dict = {} if ids is None else {"user": ids[0], "group": ids[1], "extra_groups": []}
+    # Not pytest's tmp_path: its parents are mode 0700 and the unprivileged user must reach it.
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    data, log_path = base / "data", base / "postgres.log"
+    if ids is not None:
+        os.chown(base, *ids)
+    env = {**os.environ, "LC_ALL": "C", "TZ": "UTC"}
+    env.pop("PGDATA", None)
+    proc = None
+    try:
+        try:
+            subprocess.run(
+                [str(bindir / "initdb"), "-D", str(data), "-U", PG_USER, "--auth=trust",
+                 "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"],
+                cwd=base, env=env, check=True, capture_output=True, timeout=120, **as_user)
+        except subprocess.CalledProcessError as exc:
+            raise PostgresUnavailable(f"initdb failed: {exc.stderr.decode(errors='replace')}")
+        port = free_port()
+        options = ["listen_addresses=127.0.0.1", "fsync=off", "synchronous_commit=off",
+                   "full_page_writes=off", "max_connections=60", "logging_collector=off",
+                   *settings]
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(base),
+                 *[arg for option in options for arg in ("-c", option)]],
+                cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True, **as_user)
+        admin = f"postgresql://{PG_USER}@127.0.0.1:{port}/postgres"
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise PostgresUnavailable(f"postgres exited with {proc.returncode}:\n"
+                                          f"{log_path.read_text()}")
+            try:
+                with psycopg.connect(admin, autocommit=True, connect_timeout=2) as conn:
+                    conn.execute(f'CREATE DATABASE "{PG_DB}"')
+                break
+            except psycopg.OperationalError:  # not listening yet, or still starting up
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"postgresql://{PG_USER}@127.0.0.1:{port}/{PG_DB}"
+    finally:
+        if proc is not None and proc.poll() is None:
+            try:
+                subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "stop", "-m",
+                                "immediate", "-w", "-t", "10"], cwd=base, env=env,
+                               capture_output=True, timeout=20, **as_user)
+            except subprocess.SubprocessError:
+                pass
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                stop_process(proc)  # by PID: TERM, then KILL the process group
+        shutil.rmtree(base, ignore_errors=True)
