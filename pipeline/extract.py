@@ -54,6 +54,15 @@ class ExtractOptions(BaseModel):
         100_000_000, ge=1,
         description="A page whose render at ocr_dpi would exceed this is refused (a huge "
                     "MediaBox or a decompression bomb); A4 at 300 dpi is 8.7 million.")
+    max_image_pixels: int = Field(
+        250_000_000, ge=1,
+        description="Images on one page holding more pixels than this are refused before "
+                    "anything decodes them (a decompression bomb: a few kilobytes of "
+                    "compressed zeros declaring a 50,000 x 50,000 image).")
+    max_text_chars: int = Field(
+        5_000_000, ge=1,
+        description="Longer text inputs are refused: a General Assembly document is a few "
+                    "hundred thousand characters at most.")
     ocr_dpi: int = Field(300, ge=300, le=1200)
     ocr_language: str = "eng"
     ocr_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
@@ -79,6 +88,10 @@ def extract(data: bytes, name: str, options: ExtractOptions = ExtractOptions()) 
     if _looks_like_pdf(data):
         return _extract_pdf(data, name, options)
     text, warnings = _decode_text(data, name)
+    if len(text) > options.max_text_chars:
+        raise InputTooLarge(f"{name} holds {len(text):,} characters of text; the limit is "
+                            f"{options.max_text_chars:,} (no General Assembly document is "
+                            "that long: is it several documents, or not a document?).")
     if not text.strip():
         raise EmptyDocument(f"{name} contains only whitespace: there is no text to extract.")
     lines = [Line(text=line) for line in re.split(r"\r\n|\r|\n", text)]
@@ -201,6 +214,19 @@ def _check_page_size(document: pdfium.PdfDocument, index: int, name: str,
             f"{name}: page {index + 1} is {width / 72:.0f} x {height / 72:.0f} inches; "
             f"rendering it at {options.ocr_dpi} dpi would take {pixels / 1e6:,.0f} million "
             f"pixels (limit {options.max_page_pixels / 1e6:,.0f} million).")
+    page = document[index]
+    try:
+        # Declared sizes only: nothing is decoded, so a bomb is refused before it goes off.
+        declared = sum(width * height for width, height in (
+            obj.get_px_size() for obj in page.get_objects(
+                filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)))
+    finally:
+        page.close()
+    if declared > options.max_image_pixels:
+        raise InputTooLarge(
+            f"{name}: page {index + 1} declares images of {declared / 1e6:,.0f} million pixels "
+            f"(limit {options.max_image_pixels / 1e6:,.0f} million): a decompression bomb or "
+            "a scan at an absurd resolution.")
 
 
 def _read_pages(document: pdfium.PdfDocument, name: str,

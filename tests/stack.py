@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STAGES = ("extract", "clean", "segment", "diff", "index")
+# Distinctive secrets, so that a test can grep every log of a run for them.
+SECRETS = {"aws": "aws-secret-9c41e7b2d0f3", "webhook": "webhook-token-5ab83f16e2c9"}
 
 
 def free_port() -> int:
@@ -107,7 +109,9 @@ class LocalStack:
             self.processes.append(moto)
             self.endpoint = endpoint
             self.env = {**os.environ,
-                        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_ACCESS_KEY_ID": "testing",
+                        "AWS_SECRET_ACCESS_KEY": SECRETS["aws"],
+                        "DOCPIPE_WEBHOOK_TOKEN": SECRETS["webhook"],
                         "AWS_DEFAULT_REGION": "us-east-1",
                         "DOCPIPE_BROKER_URL": broker,
                         "DOCPIPE_STORE_URL": f"s3://{self.bucket}",
@@ -134,7 +138,8 @@ class LocalStack:
     def s3(self):
         import boto3
         return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+                            aws_access_key_id="testing",
+                            aws_secret_access_key=SECRETS["aws"])
 
     def ledger(self):
         from docpipe.ledger import Ledger

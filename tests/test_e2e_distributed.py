@@ -15,7 +15,7 @@ import pytest
 
 from config.settings import STAGES
 from tests.conftest import DATA
-from tests.stack import LocalStack
+from tests.stack import SECRETS, LocalStack
 
 pytestmark = pytest.mark.e2e
 
@@ -86,3 +86,17 @@ def test_uploads_flow_through_five_workers_into_the_index(stack, seed_path):
     after = _jsonl(stack.docpipe("search", '"brain drain"', "--json").stdout)
     assert len(after) == len(before) >= 1
     assert {hit["doc_id"] for hit in after} == {seed_row["sha256"]}
+
+
+def test_secrets_never_reach_the_logs(stack, seed_path):
+    s3 = stack.s3()
+    s3.put_object(Bucket=stack.bucket, Key="inbox/" + seed_path.name, Body=seed_path.read_bytes())
+    rows = _wait_for(stack, {"inbox/" + seed_path.name})
+    assert rows["inbox/" + seed_path.name]["state"] == "indexed"
+    outputs = [stack.docpipe(*args, check=False) for args in
+               (("health", "--json"), ("status",), ("init", "--json"))]
+    logs = [log.read_text(errors="replace") for log in stack.logs.iterdir()]
+    logs += [proc.stdout + proc.stderr for proc in outputs]
+    assert any("stage.done" in text for text in logs), "the workers logged the run"
+    for secret in SECRETS.values():
+        assert not any(secret in text for text in logs), secret

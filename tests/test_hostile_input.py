@@ -84,3 +84,55 @@ def test_every_hostile_file_ends_indexed_or_quarantined(runner):
     assert runner.store.exists("quarantine/encrypted.pdf")
     assert runner.store.exists("quarantine/encrypted.pdf.reason.json")
     assert not runner.store.exists("inbox/encrypted.pdf")
+
+
+def _decompression_bomb(side: int = 20_000) -> bytes:
+    """A one-page PDF whose image declares side x side grey pixels of compressed zeros:
+    a few hundred kilobytes on disk, hundreds of megabytes once decoded."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    row_block = bytes(side * 1000)
+    stream = b"".join(packer.compress(row_block) for _ in range(side // 1000)) + packer.flush()
+    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % (
+            side, side, len(stream)) + stream + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_decompression_bomb_and_a_50_mb_text_are_refused_before_they_cost(tmp_path):
+    runner = StageRunner.from_settings(Settings(data_dir=tmp_path / "data"))
+    good = sorted(DATA.glob("*.txt"))[0].read_bytes()
+    files = {"inbox/bomb.pdf": _decompression_bomb(),
+             "inbox/50 MB.txt": (good + b"\n") * (50 * 1024 * 1024 // (len(good) + 1))}
+    assert len(files["inbox/bomb.pdf"]) < 1024 * 1024
+    assert len(files["inbox/50 MB.txt"]) > 49 * 1024 * 1024
+    for key, data in files.items():
+        runner.store.put(key, data)
+        reg = runner.submit(ObjectCreated(runner.store.bucket, key, hashlib.md5(data).hexdigest(),
+                                          len(data), None, "Test"), "test",
+                            lambda ref: run_document(runner, ref, retries=0))
+        row = runner.ledger.original(reg.original_id)
+        assert row["state"] == "quarantined", (key, row["error"])
+    errors = {row["original_key"] if "original_key" in row else row["key"]: row["error"]
+              for row in runner.ledger.status()}
+    assert "decompression bomb" in " ".join(errors.values())
+    assert "characters of text" in " ".join(errors.values())
