@@ -465,7 +465,7 @@ def eval_corpus(folder: Path = typer.Argument(..., help="A labelled corpus folde
         for line in json_lines(result):
             _emit(line)
     else:
-        print_report(result, out, verbose)
+        print_report(result, Console(highlight=False, width=max(out.width, 160)), verbose)  # a wide table: no truncated figures in logs
 
 
 def main() -> None:
