@@ -114,7 +114,7 @@ def start_run(ref: dict) -> None:
 def _stage_task(stage: str) -> Task:
     soft, hard = TIME_LIMITS[stage]
 
-    @app.task(name=f"docpipe.{stage}", bind=True, queue=stage, max_retries=MAX_RETRIES,
+    @app.task(name=f"docpipe.{stage}", bind=True, max_retries=MAX_RETRIES,
               soft_time_limit=soft, time_limit=hard)
     def task(self: Task, ref: dict) -> None:
         try:
