@@ -97,8 +97,7 @@ class Archive:
         document = Document.model_validate_json(
             runner.store.get(artifact_key(row["sha256"], "segment")))
         t0 = time.perf_counter()
-        rows = runner.ledger.documents_with_keys(diff_stage.lookup_keys(document),
-                                                 exclude=row["sha256"])
+        rows = runner._lineage_candidates(row["sha256"], document)  # as the diff stage asks
         t1 = time.perf_counter()
         candidates = [(r["doc_id"], Document.model_validate_json(
             runner.store.get(r["document_artifact"]))) for r in rows]
@@ -107,7 +106,9 @@ class Archive:
         t3 = time.perf_counter()
         t4 = time.perf_counter()
         successors = runner.ledger.documents_with_keys(
-            diff_stage.successor_lookup_keys(document), exclude=row["sha256"])
+            diff_stage.successor_lookup_keys(document), exclude=row["sha256"],
+            weights=diff_stage.key_weights(), near_session=document.session,
+            min_session=document.session)
         t5 = time.perf_counter()
         return {"state": row["state"], "total_s": total, "stage_s": stage_s,
                 "lookup_s": t1 - t0, "load_candidates_s": t2 - t1, "diff_s": t3 - t2,

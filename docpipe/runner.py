@@ -59,6 +59,12 @@ def artifact_key(sha256: str, stage: str) -> str:
     return f"artifacts/{sha256}/{stage}-v{stage_version(stage)}.json"
 
 
+def genealogy_key(doc_id: str) -> str:
+    """A document's paragraph genealogy, rewritten whenever its diff is (it depends on the
+    predecessor chain, not only on the document's bytes)."""
+    return f"artifacts/{doc_id}/genealogy-v{stage_version('index')}.json"
+
+
 def next_stage(stage: str) -> str | None:
     i = STAGES.index(stage)
     return STAGES[i + 1] if i + 1 < len(STAGES) else None
@@ -340,7 +346,7 @@ class StageRunner:
     def _write_index(self, original_id: int, doc_id: str, document: Document,
                      diff: DiffResult) -> None:
         rows = index_stage.index_rows(doc_id, document, diff,
-                                      genealogy=self._genealogy(document, diff))
+                                      genealogy=self._genealogy(doc_id, document, diff))
         self.index.replace(doc_id, rows)
         self.ledger.mark_indexed(
             original_id, doc_id=doc_id, symbol=document.symbol,
@@ -349,17 +355,29 @@ class StageRunner:
             diff_artifact=artifact_key(doc_id, "diff"),
             keys=diff_stage.archive_keys(document))
 
-    def _genealogy(self, document: Document, diff: DiffResult):
-        """Where each paragraph first appeared, following the stored predecessor chain,
-        so that the index can filter on it (operative paragraphs added in session 58)."""
-        from docpipe.history import predecessor_chain
-        previous = self.ledger.document(diff.predecessor_id) if diff.predecessor_id else None
-        chain = predecessor_chain(self, previous) if previous else []
-        documents = [earlier for _, earlier, _ in chain] + [document]
-        # The first document's own diff points outside the chain: it starts the lineage.
-        diffs = [None] + [earlier_diff for _, _, earlier_diff in chain[1:]] + \
-            ([diff] if chain else [])
-        return genealogy_stage.genealogy(documents, diffs)[-1]
+    def _genealogy(self, doc_id: str, document: Document, diff: DiffResult):
+        """Where each paragraph first appeared, so that the index can filter on it
+        (operative paragraphs added in session 58).
+
+        Each indexed document keeps its genealogy as an artifact; a new one extends its
+        predecessor's, so the cost does not grow with the length of the lineage. A
+        predecessor without one (indexed by an older version) is walked back once."""
+        previous = None
+        if diff.predecessor_id:
+            try:
+                previous = genealogy_stage.DocumentGenealogy.model_validate_json(
+                    self.store.get(genealogy_key(diff.predecessor_id)))
+            except PermanentError:
+                from docpipe.history import predecessor_chain
+                row = self.ledger.document(diff.predecessor_id)
+                chain = predecessor_chain(self, row) if row else []
+                if chain:
+                    previous = genealogy_stage.genealogy(
+                        [earlier for _, earlier, _ in chain],
+                        [None] + [earlier_diff for _, _, earlier_diff in chain[1:]])[-1]
+        result = genealogy_stage.extend(previous, document, diff if previous else None)
+        self.store.put(genealogy_key(doc_id), result.model_dump_json().encode())
+        return result
 
     def _refresh_successors(self, doc_id: str, document: Document) -> list[str]:
         """Order of arrival must not matter: when an earlier version arrives after a later

@@ -74,44 +74,50 @@ def genealogy(documents: list[Document], diffs: list[DiffResult | None]) -> list
     if len(diffs) != len(documents):
         raise ValueError(f"{len(documents)} documents but {len(diffs)} diffs")
     out: list[DocumentGenealogy] = []
-    previous: dict[str, ParagraphHistory] = {}
-    previous_text: dict[str, str] = {}
-    for k, (doc, diff) in enumerate(zip(documents, diffs)):
-        version = Version(index=k, symbol=doc.symbol, session=doc.session)
-        texts = dict(doc.paragraph_ids())
-        sources: dict[str, dict[str, str]] = {pid: {} for pid in texts}  # new -> {old: status}
-        if k > 0 and diff is not None:
-            for link in diff.links:
-                if (link.old is not None and link.new in sources and link.old in previous
-                        and link.status != "added"):
-                    sources[link.new].setdefault(link.old, link.status)
-        histories = []
-        for pid, text in texts.items():
-            parents = [previous[s] for s in sources[pid]]
-            if not parents:
-                histories.append(ParagraphHistory(paragraph=pid, text=text, first=version))
-                continue
-            first = min((p.first for p in parents), key=lambda v: v.index)
-            changes: dict[int, Version] = {}
-            for p in parents:
-                for v in p.changed_in:
-                    changes[v.index] = v
-            statuses = sources[pid]
-            # A merge (several parents) and a split piece are "modified" links; a moved
-            # paragraph changed only if its words did.
-            changed = len(parents) > 1 or any(
-                status == "modified" or (status != "unchanged"
-                                         and not same_text(previous_text[old], text))
-                for old, status in statuses.items())
-            if changed:
-                changes[k] = version
-            histories.append(ParagraphHistory(
-                paragraph=pid, text=text, first=first,
-                changed_in=[changes[i] for i in sorted(changes)], sources=list(statuses)))
-        out.append(DocumentGenealogy(version=version, paragraphs=histories))
-        previous = {h.paragraph: h for h in histories}
-        previous_text = texts
+    for doc, diff in zip(documents, diffs):
+        out.append(extend(out[-1] if out else None, doc, diff))
     return out
+
+
+def extend(previous: DocumentGenealogy | None, doc: Document,
+           diff: DiffResult | None) -> DocumentGenealogy:
+    """The genealogy of ``doc`` from its predecessor's genealogy and its diff against it:
+    one step of the series, so that an archive can keep each document's genealogy and
+    compute a new one without walking the whole lineage again."""
+    k = previous.version.index + 1 if previous else 0
+    before = previous.by_id() if previous else {}
+    version = Version(index=k, symbol=doc.symbol, session=doc.session)
+    texts = dict(doc.paragraph_ids())
+    sources: dict[str, dict[str, str]] = {pid: {} for pid in texts}  # new -> {old: status}
+    if previous is not None and diff is not None:
+        for link in diff.links:
+            if (link.old is not None and link.new in sources and link.old in before
+                    and link.status != "added"):
+                sources[link.new].setdefault(link.old, link.status)
+    histories = []
+    for pid, text in texts.items():
+        parents = [before[s] for s in sources[pid]]
+        if not parents:
+            histories.append(ParagraphHistory(paragraph=pid, text=text, first=version))
+            continue
+        first = min((p.first for p in parents), key=lambda v: v.index)
+        changes: dict[int, Version] = {}
+        for p in parents:
+            for v in p.changed_in:
+                changes[v.index] = v
+        statuses = sources[pid]
+        # A merge (several parents) and a split piece are "modified" links; a moved
+        # paragraph changed only if its words did.
+        changed = len(parents) > 1 or any(
+            status == "modified" or (status != "unchanged"
+                                     and not same_text(before[old].text, text))
+            for old, status in statuses.items())
+        if changed:
+            changes[k] = version
+        histories.append(ParagraphHistory(
+            paragraph=pid, text=text, first=first,
+            changed_in=[changes[i] for i in sorted(changes)], sources=list(statuses)))
+    return DocumentGenealogy(version=version, paragraphs=histories)
 
 
 def opening_words(text: str, n: int = 8) -> str:
