@@ -1,7 +1,7 @@
 """Fault runs on real processes: kill a stage worker, restart Redis, triple and shuffled
 events, a listener that was down (with lost events) followed by a sweep.
 
-    .venv/bin/python -m chaos.run_chaos [kill redis triple listener] [--docs 40]
+    .venv/bin/python -m chaos.run_chaos [kill redis triple listener kill-clean ...] [--docs 40]
 
 Each scenario starts its own ChaosStack (redis-server with AOF, moto, one worker per
 stage, a maintenance worker, beat with a short recovery interval, the listener), feeds
@@ -12,6 +12,7 @@ original lost. It prints one JSON line of figures per scenario.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -178,35 +179,35 @@ def _ok(figures: dict) -> bool:
 
 # --- the scenarios ------------------------------------------------------------------
 
-def scenario_kill(stack: ChaosStack, n: int) -> dict:
-    """(a) kill -9 the extract worker's process group while it holds a task; replace it."""
-    docs = documents(n, "kill")
+def scenario_kill(stack: ChaosStack, n: int, stage_name: str = "extract") -> dict:
+    """(a) kill -9 a stage worker's process group while it holds a task; replace it."""
+    docs = documents(n, "kill" if stage_name == "extract" else f"kill-{stage_name}")
     stack.upload(docs)
     ledger = stack.ledger()
     deadline = time.monotonic() + 60
     victim = None
     while time.monotonic() < deadline and victim is None:
         for row in ledger.originals_in_state("running", "queued"):
-            stage = ledger.stage_rows(row["id"]).get("extract")
+            stage = ledger.stage_rows(row["id"]).get(stage_name)
             if stage and stage["state"] == "running":
                 victim = (row["id"], row["key"], stage["task_id"])
                 break
         time.sleep(0.02)
-    stack.stop("worker-extract", signal.SIGKILL)
+    stack.stop(f"worker-{stage_name}", signal.SIGKILL)
     killed_at = time.monotonic()
-    held = ledger.stage_rows(victim[0])["extract"] if victim else None
+    held = ledger.stage_rows(victim[0])[stage_name] if victim else None
     still_running = bool(held and held["state"] == "running" and held["task_id"] == victim[2])
-    stack.start_worker("extract", n=1)
+    stack.start_worker(stage_name, n=1)
     recovered_after = None
     while victim and time.monotonic() - killed_at < 300:
-        stage = ledger.stage_rows(victim[0]).get("extract")
+        stage = ledger.stage_rows(victim[0]).get(stage_name)
         if stage and stage["state"] == "done":
             recovered_after = round(time.monotonic() - killed_at, 1)
             break
         time.sleep(0.5)
     elapsed, _ = stack.wait_indexed(set(docs), timeout=240)
     figures = stack.verify(docs)
-    figures.update(scenario="kill -9 extract worker", killed_task_in_progress=still_running,
+    figures.update(scenario=f"kill -9 {stage_name} worker", killed_task_in_progress=still_running,
                    victim=victim and victim[1], victim_rerun_after_s=recovered_after,
                    all_indexed_after_s=round(time.monotonic() - killed_at, 1))
     return figures
@@ -299,7 +300,10 @@ def scenario_listener(stack: ChaosStack, n: int = 50) -> dict:
 
 
 SCENARIOS = {"kill": scenario_kill, "redis": scenario_redis, "triple": scenario_triple,
-             "listener": scenario_listener}
+             "listener": scenario_listener,
+             # The same kill for every stage's worker: kill-clean, kill-segment, ...
+             **{f"kill-{stage}": functools.partial(scenario_kill, stage_name=stage)
+                for stage in STAGES if stage != "extract"}}
 
 
 def run(name: str, n: int, workdir: Path) -> dict:
