@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from config.settings import STAGES, Settings, get_settings
 from docpipe.events import ObjectCreated
@@ -135,11 +135,17 @@ def status(json_out: bool = JsonOpt) -> None:
         for row in rows:
             _emit(row)
         return
-    table = Table("key", "symbol", "state", "indexed at", *STAGES, "reason")
+    table = Table("symbol", "state", "indexed at", "stages / reason")
+    table.columns.insert(0, Column("key", overflow="fold"))  # a key is shown whole
     for row in rows:
-        table.add_row(row["key"], row["symbol"] or "", row["state"], row["indexed_at"] or "",
-                      *(row["stages"][s] for s in STAGES),
-                      (row["error"] or "") if row["state"] == "quarantined" else "")
+        if row["state"] == "quarantined":
+            detail = row["error"] or ""
+        else:
+            # One word per stage: what a person scans for is the first that is not done.
+            pending = [f"{s} {row['stages'][s]}" for s in STAGES if row["stages"][s] != "done"]
+            detail = pending[0] if pending else "all done"
+        table.add_row(row["key"], row["symbol"] or "", row["state"],
+                      (row["indexed_at"] or "")[:19].replace("T", " "), detail)
     out.print(table)
 
 
