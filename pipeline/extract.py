@@ -26,11 +26,14 @@ import os
 import re
 import shutil
 import statistics
+import struct
 import subprocess
+import tempfile
 import threading
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -523,6 +526,30 @@ class GrayImage:
         # Tesseract (Leptonica) reads PNM from stdin: no image library needed.
         return b"P5\n%d %d\n255\n" % (self.width, self.height) + self.pixels
 
+    def tiff_header(self) -> bytes:
+        """The header of an uncompressed 8-bit greyscale TIFF whose one strip is
+        ``pixels``, which follow it unchanged: header + pixels is the file.
+
+        Tesseract reads the same pixels from it as from ``pgm()`` (same hOCR) but
+        about 10% faster: Leptonica's PNM reader takes a page byte by byte, and a page
+        piped to ``tesseract stdin`` is copied byte by byte before that (another 10%).
+        """
+        entries = [  # (tag, type: 3 SHORT / 4 LONG, value), in ascending tag order
+            (256, 4, self.width), (257, 4, self.height),  # ImageWidth, ImageLength
+            (258, 3, 8), (259, 3, 1),  # BitsPerSample 8, Compression none
+            (262, 3, 1),  # PhotometricInterpretation: BlackIsZero
+            (273, 4, 0),  # StripOffsets: filled in below
+            (277, 3, 1), (278, 4, self.height),  # SamplesPerPixel 1, RowsPerStrip: all
+            (279, 4, self.width * self.height)]  # StripByteCounts
+        data_offset = 8 + 2 + 12 * len(entries) + 4
+        out = [b"II*\x00", struct.pack("<IH", 8, len(entries))]
+        for tag, kind, value in entries:
+            value = data_offset if tag == 273 else value
+            out.append(struct.pack("<HHIHH", tag, kind, 1, value, 0) if kind == 3
+                       else struct.pack("<HHII", tag, kind, 1, value))
+        out.append(struct.pack("<I", 0))  # no next IFD
+        return b"".join(out)
+
     @cached_property
     def array(self) -> np.ndarray:
         """The pixels as a (height, width) array (a view, no copy)."""
@@ -610,20 +637,52 @@ def _mostly_vertical(lines: list[Line]) -> bool:
     return vertical > len(lines) / 2
 
 
+def _image_file(image: GrayImage) -> str | None:
+    """The page written as a temporary TIFF file for Tesseract, or None if it cannot be
+    written (a full or read-only temporary directory: the page is piped instead)."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="docpipe-ocr-", suffix=".tif")
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(image.tiff_header())
+            file.write(image.pixels)
+    except OSError:
+        _remove(path)
+        return None
+    return path
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def _run_tesseract(image: GrayImage, args: list[str], options: ExtractOptions) -> str:
-    command = [options.tesseract_cmd, "stdin", "stdout", "--dpi", str(image.dpi), *args]
     # One thread per Tesseract: with OpenMP threads on top of our own parallelism it is
     # several times slower (field notes).
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    # A file rather than stdin: Tesseract copies stdin byte by byte and reads PNM byte by
+    # byte, 20% of its time on a 300 dpi page; the TIFF file reads in one go (same hOCR).
+    path = _image_file(image)
+    command = [options.tesseract_cmd, path or "stdin", "stdout", "--dpi", str(image.dpi),
+               *args]
     try:
-        done = subprocess.run(command, input=image.pgm(), capture_output=True, env=env,
-                              timeout=options.ocr_timeout)
+        feed = {"stdin": subprocess.DEVNULL} if path else {"input": image.pgm()}
+        done = subprocess.run(command, capture_output=True, env=env,
+                              timeout=options.ocr_timeout, **feed)
     except FileNotFoundError:
         raise OCRFailed(f"Tesseract ('{options.tesseract_cmd}') is not installed: install "
                         "the tesseract-ocr package.") from None
     except subprocess.TimeoutExpired:
         raise OCRFailed(f"Tesseract took longer than {options.ocr_timeout:.0f} s on one "
                         "page and was stopped.") from None
+    finally:
+        if path:
+            _remove(path)
     stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
         if "Failed loading language" in stderr or "Error opening data file" in stderr:
@@ -789,28 +848,22 @@ class InkRun:
 
 def _ink_runs(image: GrayImage, x0: int, x1: int, y0: int, y1: int,
               threshold: int = 150, x_height: float = 0,
-              floor: int | None = None) -> list[InkRun]:
-    """Runs of inked columns in the box [x0, x1) x [y0, y1), left to right."""
+              floor: int | None = None, reverse: bool = False) -> Iterator[InkRun]:
+    """Runs of inked columns in the box [x0, x1) x [y0, y1), left to right (right to left
+    with ``reverse``), each measured only when the caller asks for the next one."""
     x0, x1 = max(x0, 0), min(x1, image.width)
     y0, y1 = max(y0, 0), min(y1, image.height)
     if x1 <= x0 or y1 <= y0:
-        return []
+        return
     ink = image.array[y0:y1, x0:x1] < threshold
-    cols = ink.any(axis=0)
-    runs: list[InkRun] = []
-    x, width = 0, ink.shape[1]
-    while x < width:
-        if not cols[x]:
-            x += 1
-            continue
-        start = x
-        while x < width and cols[x]:
-            x += 1
-        block = ink[:, start:x]
-        low, high = _extent(block.sum(axis=1), x_height,
-                            ink.shape[0] if floor is None else floor - y0)
-        runs.append(InkRun(x0 + start, x0 + x - 1, y0 + low, y0 + high, int(block.sum())))
-    return runs
+    cols = np.concatenate(([False], ink.any(axis=0), [False]))
+    edges = np.flatnonzero(cols[1:] != cols[:-1]).tolist()
+    spans = list(zip(edges[::2], edges[1::2]))  # [start, stop) of each run of columns
+    bottom = ink.shape[0] if floor is None else floor - y0
+    for start, stop in reversed(spans) if reverse else spans:
+        block = ink[:, start:stop]
+        low, high = _extent(block.sum(axis=1), x_height, bottom)
+        yield InkRun(x0 + start, x0 + stop - 1, y0 + low, y0 + high, int(block.sum()))
 
 
 def _extent(profile: np.ndarray, x_height: float, floor: int) -> tuple[int, int]:
@@ -836,10 +889,12 @@ def raised_tail(image: GrayImage, x0: int, x1: int, baseline: float,
     comes down to the baseline (a letter, a comma), noise specks ignored; and that run."""
     xh = metrics.x_height
     top = round(baseline - metrics.cap_height - 0.45 * xh)  # not the line above's descenders
+    # Right to left, and only as far as the first grounded run: most of a word's runs
+    # are never looked at.
     runs = _ink_runs(image, x0, x1, top, round(baseline + metrics.descender),
-                     x_height=xh, floor=round(baseline - 0.3 * xh))
+                     x_height=xh, floor=round(baseline - 0.3 * xh), reverse=True)
     tail: list[InkRun] = []
-    for run in reversed(runs):
+    for run in runs:
         if run.ink < max(4, 0.01 * xh * xh):
             continue  # noise
         if run.low >= baseline - 0.3 * xh:

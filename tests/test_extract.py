@@ -248,6 +248,40 @@ def test_degraded_sideways_scan_is_turned_and_read(doc):
     assert word_accuracy(docgen.body_text(single), without_superscripts(page.lines)) > 0.9
 
 
+def _page_top(pdf, rows=700):
+    """The top of the first page as the OCR path renders it (a quick Tesseract run)."""
+    from pipeline.extract import GrayImage, _render_gray
+    document = pdfium.PdfDocument(docgen.degrade(pdf, dpi=300, blur=0, skew_degrees=0,
+                                                 noise=0, specks=0))
+    try:
+        page = document[0]
+        image = _render_gray(page, 300)
+        page.close()
+    finally:
+        document.close()
+    return GrayImage(image.width, rows, image.pixels[:image.width * rows], 300)
+
+
+def test_page_goes_to_tesseract_as_a_tiff_file_read_like_the_piped_pgm(pdf, tmp_path,
+                                                                      monkeypatch):
+    from PIL import Image
+
+    from pipeline import extract as extract_module
+    image = _page_top(pdf)
+    assert image.width % 4  # rows not padded to 4 bytes: the TIFF must not assume it
+    tiff = Image.open(io.BytesIO(image.tiff_header() + image.pixels))
+    assert tiff.mode == "L" and tiff.size == (image.width, image.height)
+    assert tiff.tobytes() == image.pixels
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    options = ExtractOptions()
+    from_file = extract_module._ocr_lines(image, options)
+    assert from_file[0] and not list(tmp_path.iterdir())  # read, then removed
+    # No writable temporary directory: the page is piped to Tesseract as PGM instead.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "missing"))
+    assert extract_module._image_file(image) is None
+    assert extract_module._ocr_lines(image, options) == from_file
+
+
 def test_missing_tesseract_says_to_install_it(pdf):
     scan = docgen.degrade(pdf, dpi=300, blur=0, skew_degrees=0, noise=0, specks=0)
     with pytest.raises(OCRFailed) as info:
