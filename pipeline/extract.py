@@ -24,6 +24,7 @@ import ctypes
 import math
 import os
 import re
+import resource
 import shutil
 import statistics
 import struct
@@ -72,6 +73,9 @@ class ExtractOptions(BaseModel):
     ocr_psm: int = Field(3, description="Tesseract page segmentation mode; 3 (automatic) "
                          "reads the two-column masthead of page 1 better than 6.")
     ocr_timeout: float = Field(300.0, gt=0, description="Seconds for one page's Tesseract run.")
+    ocr_memory_bytes: int = Field(2 * 1024 ** 3, ge=64 * 1024 ** 2,
+                                  description="Address-space cap of one Tesseract run (a 300 "
+                                              "dpi A4 page needs about 100 MB).")
     tesseract_cmd: str = "tesseract"
 
     @classmethod
@@ -661,6 +665,14 @@ def _remove(path: str) -> None:
         pass
 
 
+def _memory_cap(limit: int):
+    """Caps a Tesseract run's address space, so that one pathological page fails alone
+    (a named OCRFailed) instead of taking the worker's memory."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return cap
+
+
 def _run_tesseract(image: GrayImage, args: list[str], options: ExtractOptions) -> str:
     # One thread per Tesseract: with OpenMP threads on top of our own parallelism it is
     # several times slower (field notes).
@@ -673,7 +685,8 @@ def _run_tesseract(image: GrayImage, args: list[str], options: ExtractOptions) -
     try:
         feed = {"stdin": subprocess.DEVNULL} if path else {"input": image.pgm()}
         done = subprocess.run(command, capture_output=True, env=env,
-                              timeout=options.ocr_timeout, **feed)
+                              timeout=options.ocr_timeout,
+                              preexec_fn=_memory_cap(options.ocr_memory_bytes), **feed)
     except FileNotFoundError:
         raise OCRFailed(f"Tesseract ('{options.tesseract_cmd}') is not installed: install "
                         "the tesseract-ocr package.") from None

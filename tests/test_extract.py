@@ -467,3 +467,18 @@ def test_a_speck_under_a_raised_marker_does_not_ground_it():
     # OCR read "Rights¹" as "Rights:" because a dot of noise sits on the baseline under the 1.
     boxes = _LETTERS + [(104, 40, 107, 55), (104, 67, 107, 70)]
     assert _spans("Rights:", boxes, right=107) == ([(6, 7)], "Rights:")
+
+
+def test_a_tesseract_run_over_its_memory_cap_fails_with_a_named_error():
+    """The cap is real: a run given far too little address space fails alone, as OCRFailed."""
+    import shutil
+
+    from pipeline.errors import OCRFailed
+    from pipeline.extract import ExtractOptions, _run_tesseract, GrayImage
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+    image = GrayImage(width=200, height=100, pixels=bytes([255]) * (200 * 100), dpi=300)
+    options = ExtractOptions(ocr_memory_bytes=64 * 1024 ** 2)
+    with pytest.raises(OCRFailed):
+        _run_tesseract(image, ["hocr"], options)
