@@ -13,6 +13,7 @@ fails on odd input: only a query with nothing to search raises ``QueryError``.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -361,13 +362,74 @@ CREATE INDEX IF NOT EXISTS paragraphs_session ON paragraphs(session);
 CREATE INDEX IF NOT EXISTS paragraphs_introduced ON paragraphs(introduced_session);
 CREATE INDEX IF NOT EXISTS paragraphs_symbol ON paragraphs(symbol);
 CREATE INDEX IF NOT EXISTS paragraphs_phrase ON paragraphs(phrase_key);
--- Standalone FTS table sharing rowids with paragraphs: text for search, refs for symbols.
+-- Standalone FTS table sharing rowids with paragraphs: text for search, refs for symbols,
+-- filters for the row's filter values as reserved tokens (``_filter_tokens``).
 CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
-    text, refs, tokenize = 'unicode61 remove_diacritics 2'
+    text, refs, filters, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+_FTS_V3 = ("CREATE VIRTUAL TABLE {name} USING fts5("
+           "text, refs, filters, tokenize = 'unicode61 remove_diacritics 2')")
 # 2: introduced_session (an index of version 1 gets the column, NULL, keeping its rows)
-SCHEMA_VERSION = 2
+# 3: paragraphs_fts.filters (filter values as tokens: a filtered query is one FTS match;
+#    an older index gets its FTS table rebuilt from the stored text, rows kept)
+SCHEMA_VERSION = 3
+# The user's words match only these columns, never the filter tokens.
+_TEXT_COLUMNS = "{text refs}"
+# A session range becomes an OR of session tokens when it spans at most this many
+# sessions present in the index; a wider one is checked on the paragraphs table (each
+# token of an OR is one more list for FTS5 to merge, and a wide range narrows little:
+# measured at 1M rows, since=55 as 26 tokens was slower than the check).
+_MAX_RANGE_TOKENS = 4
+# How many of a word's latest matches ``_rarest`` walks to compare word frequencies.
+_DENSITY_PROBE = 1000
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _hashed(letter: str, value: str) -> str:
+    """A filter value as one token: a letter and a hash (any value, any characters)."""
+    digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return letter + digest
+
+
+def _session_token(letter: str, session: int) -> str:
+    return f"{letter}{session}" if session >= 0 else f"{letter}m{-session}"
+
+
+def _symbol_prefixes(symbol: str) -> list[str]:
+    """``a/c.2/58/l.17`` -> ``a/``, ``a/c.2/``, ``a/c.2/58/``: each part up to a slash."""
+    symbol = symbol.lower()
+    return [symbol[:i + 1] for i, ch in enumerate(symbol) if ch == "/"]
+
+
+def _filter_tokens(*, session, introduced, type, change, body, kind, agenda_item,
+                   phrase_key, symbol) -> str:
+    """The FTS ``filters`` column of a row: one token per filter value it can match.
+
+    Sessions as ``s58`` / ``i58`` (introduced); type, change and the opening phrase as
+    hashes of the exact value (the filters compare them exactly); body, kind and
+    agenda item as hashes of the lower-cased value, and the symbol as hashes of each
+    prefix ending in "/": those filters are case-insensitive or prefixes, so their token
+    only narrows the match and the paragraphs table still decides.
+    """
+    tokens = []
+    if session is not None:
+        tokens.append(_session_token("s", session))
+    if introduced is not None:
+        tokens.append(_session_token("i", introduced))
+    for letter, value in (("t", type), ("c", change), ("h", phrase_key)):
+        if value:
+            tokens.append(_hashed(letter, value))
+    for letter, value in (("b", body), ("k", kind), ("a", agenda_item)):
+        if value:
+            tokens.append(_hashed(letter, value.lower()))
+    if symbol:
+        tokens += [_hashed("y", prefix) for prefix in _symbol_prefixes(symbol)]
+    return " ".join(tokens)
+
+
+class _NoMatch(Exception):
+    """The filters cannot match any paragraph (a session range with no session in it)."""
 
 
 class SQLiteIndex:
@@ -433,10 +495,35 @@ class SQLiteIndex:
             columns = {r[1] for r in conn.execute("PRAGMA table_info(paragraphs)")}
             if columns and "introduced_session" not in columns:
                 conn.execute("ALTER TABLE paragraphs ADD COLUMN introduced_session INTEGER")
+            fts_columns = {r[1] for r in conn.execute("PRAGMA table_info(paragraphs_fts)")}
+            if fts_columns and "filters" not in fts_columns:
+                self._rebuild_fts(conn)
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @staticmethod
+    def _rebuild_fts(conn: sqlite3.Connection) -> None:
+        """Schema 3: the FTS table of an older index again, with the filters column."""
+        conn.execute("DROP TABLE IF EXISTS paragraphs_fts_v3")
+        conn.execute(_FTS_V3.format(name="paragraphs_fts_v3"))
+        rows = conn.execute(
+            "SELECT f.rowid, f.text, f.refs, p.session, p.introduced_session, p.type, p.change,"
+            " p.body, p.kind, p.agenda_item, p.phrase_key, p.symbol"
+            " FROM paragraphs_fts f LEFT JOIN paragraphs p ON p.rowid = f.rowid")
+        conn.executemany(
+            "INSERT INTO paragraphs_fts_v3 (rowid, text, refs, filters) VALUES (?,?,?,?)",
+            ((r[0], r[1], r[2], _filter_tokens(
+                session=r[3], introduced=r[4], type=r[5], change=r[6], body=r[7], kind=r[8],
+                agenda_item=r[9], phrase_key=r[10], symbol=r[11])) for r in rows.fetchall()))
+        conn.execute("DROP TABLE paragraphs_fts")
+        conn.execute("ALTER TABLE paragraphs_fts_v3 RENAME TO paragraphs_fts")
+
+    def optimize(self) -> None:
+        """Merge the FTS index into one segment (after a bulk load: fewer pages per query)."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('optimize')")
 
     # --- writes ---
     def replace(self, doc_id: str, rows: Iterable[IndexRow | dict]) -> int:
@@ -457,8 +544,12 @@ class SQLiteIndex:
                      r.body, r.kind, r.agenda_item, r.title, json.dumps(r.cites), r.change,
                      r.introduced_session))
                 refs = " ".join(r.refs + ([r.symbol] if r.symbol else []))
-                conn.execute("INSERT INTO paragraphs_fts (rowid, text, refs) VALUES (?,?,?)",
-                             (cur.lastrowid, _clean_text(r.text), refs))
+                tokens = _filter_tokens(
+                    session=r.session, introduced=r.introduced_session, type=r.type,
+                    change=r.change, body=r.body, kind=r.kind, agenda_item=r.agenda_item,
+                    phrase_key=r.phrase.lower() if r.phrase else None, symbol=r.symbol)
+                conn.execute("INSERT INTO paragraphs_fts (rowid, text, refs, filters)"
+                             " VALUES (?,?,?,?)", (cur.lastrowid, _clean_text(r.text), refs, tokens))
         return len(rows)
 
     @staticmethod
@@ -484,40 +575,51 @@ class SQLiteIndex:
                type: str | None = None, phrase: str | None = None, change: str | None = None,
                symbol_prefix: str | None = None, body: str | None = None,
                **filters) -> list[Hit]:
-        """Paragraphs matching ``query`` under ``filters`` (see ``Filters``), best first."""
+        """Paragraphs matching ``query`` under ``filters`` (see ``Filters``), best first.
+
+        The filters are part of the FTS match (``_filter_tokens``), so a filtered query
+        is one match, ranked in its own window; only the case-insensitive and prefix
+        filters are checked again on the paragraphs table, for the rows being ranked.
+        A query with a phrase ("quoted words", Secretary-General) on an index where it
+        has more than ``rank_window`` candidates is ranked by ``_ranked_by_probe``.
+        """
         f = Filters.of(session=session, type=type, phrase=phrase, change=change,
                        symbol_prefix=symbol_prefix, body=body, **filters)
-        match = to_fts5(parse_query(query))
-        where, params = self._where(f)
+        parsed = parse_query(query)
         limit = max(1, min(int(limit), MAX_LIMIT))
-
-        def ranked(floor: int | None) -> list[tuple[int, float]]:
-            window = " AND paragraphs_fts.rowid >= ?" if floor is not None else ""
-            # Without filters the ranking needs no join: ties go by rowid, which is the
-            # order rows were written (a document's paragraphs in their order).
-            join = (" JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid" if where else "")
-            sql = (f"SELECT paragraphs_fts.rowid, bm25(paragraphs_fts, 1.0, 0.5) AS rank"
-                   f" FROM paragraphs_fts{join} WHERE paragraphs_fts MATCH ?{window}{where}"
-                   " ORDER BY rank, paragraphs_fts.rowid LIMIT ?")
-            return self._read(sql, [match, *([floor] if floor is not None else []),
-                                    *params, limit])
-
-        floor = self._window_floor(match)
-        top = ranked(floor)
-        if floor is not None and len(top) < limit:
-            top = ranked(None)  # the filters kept too few recent matches: rank them all
-        if not top:
-            return []
-        # Then snippet() for the kept rows only, each found by its rowid (a join on the
-        # ranked rows would make SQLite walk every match again).
-        found = {r[0]: r for r in self._read(
-            "SELECT paragraphs_fts.rowid, p.doc_id, p.symbol, p.paragraph, p.type, p.session,"
-            " p.phrase, p.change, p.introduced_session,"
-            " snippet(paragraphs_fts, 0, ?, ?, '…', 24)"
-            " FROM paragraphs_fts JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
-            " WHERE paragraphs_fts MATCH ? AND paragraphs_fts.rowid IN"
-            f" ({','.join('?' * len(top))})",
-            [_MARK_OPEN, _MARK_CLOSE, match, *(rowid for rowid, _ in top)])}
+        with self._lock:
+            try:
+                tokens, where, params = self._filter_plan(f)
+            except _NoMatch:
+                return []
+            user = to_fts5(parsed)
+            match = self._match(user, tokens)
+            top = None
+            probe = self._probe(parsed) if self.rank_window else None
+            if probe is not None:
+                top = self._ranked_by_probe(match, probe, tokens, where, params, limit)
+            if top is None:
+                # bm25 of the user's words only: the filter tokens would cost a pass over
+                # each token's rows (its frequency) and add nothing to the score (their
+                # column weighs 0).
+                floor = self._window_floor(match)
+                rank = self._match(user, None)
+                top = self._ranked(match, rank, floor, where, params, limit)
+                if floor is not None and len(top) < limit:
+                    # The checked filters kept too few recent matches: rank them all.
+                    top = self._ranked(match, rank, None, where, params, limit)
+            if not top:
+                return []
+            # Then snippet() for the kept rows only, each found by its rowid (a join on
+            # the ranked rows would make SQLite walk every match again).
+            found = {r[0]: r for r in self._read(
+                "SELECT paragraphs_fts.rowid, p.doc_id, p.symbol, p.paragraph, p.type,"
+                " p.session, p.phrase, p.change, p.introduced_session,"
+                " snippet(paragraphs_fts, 0, ?, ?, '…', 24)"
+                " FROM paragraphs_fts JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
+                " WHERE paragraphs_fts MATCH ? AND paragraphs_fts.rowid IN"
+                f" ({','.join('?' * len(top))})",
+                [_MARK_OPEN, _MARK_CLOSE, match, *(rowid for rowid, _ in top)])}
         rows = [(*found[rowid][1:], rank) for rowid, rank in top if rowid in found]
         hits = []
         for r in rows:
@@ -527,17 +629,111 @@ class SQLiteIndex:
                             snippet_html=markup, score=round(-r[9], 6)))
         return hits
 
+    def _ranked(self, match: str, rank: str, floor: int | None, where: str,
+                params: list, limit: int) -> list[tuple[int, float]]:
+        """(rowid, bm25) of the best ``limit`` matches of ``match`` at or above ``floor``.
+
+        bm25 is that of ``rank``: ``match`` without its filter tokens, or a probe (see
+        ``_ranked_by_probe``), which matches every row ``match`` does.
+        """
+        window = " AND paragraphs_fts.rowid >= ?" if floor is not None else ""
+        floor_args = [floor] if floor is not None else []
+        # Without checked filters the ranking needs no join: ties go by rowid, which is
+        # the order rows were written (a document's paragraphs in their order).
+        join = " JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid" if where else ""
+        exact = ""
+        args: list = [rank, *floor_args]
+        if rank != match:
+            # "+": a filter on the subquery's rows, not a rowid lookup per value.
+            exact = (" AND +paragraphs_fts.rowid IN (SELECT rowid FROM paragraphs_fts"
+                     f" WHERE paragraphs_fts MATCH ?{window.replace('paragraphs_fts.', '')})")
+            args += [match, *floor_args]
+        sql = (f"SELECT paragraphs_fts.rowid, bm25(paragraphs_fts, 1.0, 0.5, 0.0) AS rank"
+               f" FROM paragraphs_fts{join} WHERE paragraphs_fts MATCH ?{window}{exact}{where}"
+               " ORDER BY rank, paragraphs_fts.rowid LIMIT ?")
+        return self._read(sql, [*args, *params, limit])
+
+    def _ranked_by_probe(self, match: str, probe_expr: str, tokens: str | None, where: str,
+                         params: list, limit: int) -> list[tuple[int, float]] | None:
+        """Rank a phrase query without reading its words' whole position lists.
+
+        bm25 weighs each phrase by its document frequency, which FTS5 finds by matching
+        the phrase in the whole index: for "report of the" that is every position of
+        "of" and "the". The probe is the query with each phrase replaced by its rarest
+        word (a superset of the matches, whose frequency is cheap to count). The
+        window is the latest ``rank_window`` matches of the probe; the phrase is
+        matched only there (a rowid range) and its rows are ranked by the probe's
+        bm25. A window with fewer than ``limit`` of them grows four times, twice, and
+        then spans the index. None when the probe has no more than ``rank_window``
+        matches: the query is ranked as any other then.
+        """
+        probe, rank = self._match(probe_expr, tokens), self._match(probe_expr, None)
+        offset = self.rank_window
+        floor = self._window_floor(probe, offset)
+        if floor is None:
+            return None
+        for _ in range(3):
+            top = self._ranked(match, rank, floor, where, params, limit)
+            if len(top) >= limit:
+                return top
+            offset *= 4
+            floor = self._window_floor(probe, offset)
+            if floor is None:
+                break
+        return self._ranked(match, rank, None, where, params, limit)
+
+    def _probe(self, parsed: ParsedQuery) -> str | None:
+        """The query with each phrase replaced by its rarest word; None without phrases.
+
+        Only included words are replaced (an excluded phrase must stay exact for the
+        probe to match every row the query matches); prefixes and symbols stay as typed.
+        """
+        groups, changed = [], False
+        for include, exclude in parsed.groups:
+            terms = []
+            for term in include:
+                words = _WORD.findall(term.text)
+                if len(words) >= 2 and not term.prefix and not _SYMBOL_RES.match(term.text):
+                    terms.append(Term(self._rarest(words)))
+                    changed = True
+                else:
+                    terms.append(term)
+            groups.append((terms, exclude))
+        return to_fts5(ParsedQuery(groups)) if changed else None
+
+    def _rarest(self, words: list[str]) -> str:
+        """The word with the fewest recent matches (its ``_DENSITY_PROBE``-th latest
+        match is the oldest); a word with fewer matches than that wins outright."""
+        best, best_floor = words[0], None
+        for word in dict.fromkeys(w.lower() for w in words):
+            floor = self._window_floor(self._match(_fts_string(word), None), _DENSITY_PROBE)
+            if floor is None:
+                return word
+            if best_floor is None or floor < best_floor:
+                best, best_floor = word, floor
+        return best
+
+    @staticmethod
+    def _match(expr: str, tokens: str | None) -> str:
+        """The user's expression on the text columns, AND the filter tokens if any."""
+        match = f"{_TEXT_COLUMNS} : ({expr})"
+        return f"({match}) AND filters : ({tokens})" if tokens else match
+
     def facets(self, query: str, **filters) -> Facets:
         """How many paragraphs match, per session and per body (filters applied)."""
         f = Filters.of(**filters)
-        match = to_fts5(parse_query(query))
-        where, params = self._where(f)
-        sql = ("SELECT p.session, p.body, count(*) FROM paragraphs_fts"
-               " JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
-               f" WHERE paragraphs_fts MATCH ?{where} GROUP BY p.session, p.body")
-        return _facets(self._read(sql, [match, *params]))
+        parsed = parse_query(query)
+        with self._lock:
+            try:
+                tokens, where, params = self._filter_plan(f)
+            except _NoMatch:
+                return _facets([])
+            sql = ("SELECT p.session, p.body, count(*) FROM paragraphs_fts"
+                   " JOIN paragraphs p ON p.rowid = paragraphs_fts.rowid"
+                   f" WHERE paragraphs_fts MATCH ?{where} GROUP BY p.session, p.body")
+            return _facets(self._read(sql, [self._match(to_fts5(parsed), tokens), *params]))
 
-    def _window_floor(self, match: str) -> int | None:
+    def _window_floor(self, match: str, window: int | None = None) -> int | None:
         """The smallest rowid among the ``rank_window`` latest matches, or None if fewer.
 
         bm25 costs a lookup per matching row (about 1 µs each: 150 ms or more for a word in
@@ -545,42 +741,75 @@ class SQLiteIndex:
         matching more than ``rank_window`` paragraphs is ranked among its most recently
         indexed ``rank_window`` matches; counts (``facets``) stay exact.
         """
-        if not self.rank_window:
+        window = window or self.rank_window
+        if not window:
             return None
         row = self._read("SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH ?"
-                         " ORDER BY rowid DESC LIMIT 1 OFFSET ?", [match, self.rank_window - 1])
+                         " ORDER BY rowid DESC LIMIT 1 OFFSET ?", [match, window - 1])
         return row[0][0] if row else None
 
-    @staticmethod
-    def _where(f: Filters) -> tuple[str, list]:
+    def _filter_plan(self, f: Filters) -> tuple[str | None, str, list]:
+        """(FTS expression on the filters column or None, checked WHERE, its parameters).
+
+        Sessions, type, change and the opening phrase are exact as tokens; body, kind,
+        agenda item and symbol prefix narrow the match by token and are checked on the
+        paragraphs table. ``_NoMatch`` if a session range holds no indexed session.
+        """
+        tokens: list[str] = []
         where, params = [], []
         if f.session is not None:
-            where.append("p.session = ?")
-            params.append(f.session)
-        if f.since is not None:
-            where.append("p.session >= ?")
-            params.append(f.since)
-        if f.until is not None:
-            where.append("p.session <= ?")
-            params.append(f.until)
+            tokens.append(_session_token("s", f.session))
         if f.introduced is not None:
-            where.append("p.introduced_session = ?")
-            params.append(f.introduced)
-        for name in ("type", "change"):
+            tokens.append(_session_token("i", f.introduced))
+        if f.since is not None or f.until is not None:
+            sessions = self._sessions_between(f.since, f.until)
+            if sessions is None:  # too many to list: checked on the table instead
+                if f.since is not None:
+                    where.append("p.session >= ?")
+                    params.append(f.since)
+                if f.until is not None:
+                    where.append("p.session <= ?")
+                    params.append(f.until)
+            elif not sessions:
+                raise _NoMatch
+            else:
+                tokens.append("(" + " OR ".join(_session_token("s", s) for s in sessions) + ")")
+        for letter, name in (("t", "type"), ("c", "change"), ("h", "phrase")):
             if getattr(f, name):
-                where.append(f"p.{name} = ?")
-                params.append(getattr(f, name))
-        if f.phrase:
-            where.append("p.phrase_key = ?")
-            params.append(f.phrase)
+                tokens.append(_hashed(letter, getattr(f, name)))
         if f.symbol_prefix:
+            prefixes = _symbol_prefixes(f.symbol_prefix)
+            if prefixes:
+                tokens.append(_hashed("y", prefixes[-1]))
             where.append("p.symbol LIKE ? ESCAPE '\\'")
             params.append(_like_prefix(f.symbol_prefix))
-        for name in ("body", "kind", "agenda_item"):
+        for letter, name in (("b", "body"), ("k", "kind"), ("a", "agenda_item")):
             if getattr(f, name):
+                tokens.append(_hashed(letter, getattr(f, name).lower()))
                 where.append(f"p.{name} = ? COLLATE NOCASE")
                 params.append(getattr(f, name))
-        return "".join(" AND " + w for w in where), params
+        return (" AND ".join(tokens) or None), "".join(" AND " + w for w in where), params
+
+    def _sessions_between(self, since: int | None, until: int | None) -> list[int] | None:
+        """The sessions indexed in [since, until] (one index seek each), or None if more
+        than ``_MAX_RANGE_TOKENS``."""
+        found: list[int] = []
+        low, strict = since, False
+        while len(found) <= _MAX_RANGE_TOKENS:
+            sql = "SELECT session FROM paragraphs WHERE session IS NOT NULL"
+            args: list = []
+            if low is not None:
+                sql += " AND session > ?" if strict else " AND session >= ?"
+                args.append(low)
+            if until is not None:
+                sql += " AND session <= ?"
+                args.append(until)
+            row = self._read(sql + " ORDER BY session LIMIT 1", args)
+            if not row:
+                return found
+            found.append(row[0][0])
+            low, strict = row[0][0], True
+        return None
 
     def _read(self, sql: str, params: list) -> list[tuple]:
         with self._lock:

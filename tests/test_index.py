@@ -531,10 +531,16 @@ def test_previous_schema_is_migrated_without_losing_rows(previous_index_url):
     from docpipe.search_index import PG_SCHEMA_VERSION, SCHEMA_VERSION
     url = previous_index_url
     current = SCHEMA_VERSION if url.startswith("sqlite:") else PG_SCHEMA_VERSION
-    assert _schema_state(url) == (current - 1, False)
+    assert _schema_state(url) == (1 if url.startswith("sqlite:") else current - 1, False)
     with open_index(url) as idx:
         assert _schema_state(url) == (current, True)
+        if url.startswith("sqlite:"):  # schema 3: the FTS table rebuilt with its filter tokens
+            with sqlite3.connect(url[len("sqlite:///"):]) as conn:
+                assert "filters" in {r[1] for r in conn.execute("PRAGMA table_info(paragraphs_fts)")}
+                assert conn.execute("SELECT count(*) FROM paragraphs_fts WHERE filters != ''"
+                                    ).fetchone()[0] == 15
         assert idx.count() == 15 and idx.count("d58") == 7 and idx.count("d59") == 8
+        assert len(idx.search("Secretary-General", session=58, type="operative")) == 2
         before = [(h.doc_id, h.paragraph) for h in idx.search("Secretary-General", limit=100)]
         assert sorted(before) == [("d58", "O1"), ("d58", "O2"), ("d59", "O1"), ("d59", "O2")]
         assert all(h.introduced_session is None for h in idx.search("migration"))

@@ -188,6 +188,16 @@ def cli(tmp_path_factory):
         conn.execute("UPDATE paragraphs SET introduced_session = session WHERE type != 'footnote'")
         conn.execute("UPDATE paragraphs SET introduced_session = 58"
                      " WHERE symbol = 'A/C.2/60/L.12/Rev.1' AND paragraph = 'O3'")
+        # The FTS row carries the filter values as tokens (schema 3): write them again, as
+        # the index's own replace() would have.
+        from docpipe.search_index import _filter_tokens
+        rows = conn.execute(
+            "SELECT rowid, session, introduced_session, type, change, body, kind, agenda_item,"
+            " phrase_key, symbol FROM paragraphs").fetchall()
+        conn.executemany("UPDATE paragraphs_fts SET filters = ? WHERE rowid = ?", [
+            (_filter_tokens(session=r[1], introduced=r[2], type=r[3], change=r[4], body=r[5],
+                            kind=r[6], agenda_item=r[7], phrase_key=r[8], symbol=r[9]), r[0])
+            for r in rows])
     run.data_dir = data
     return run
 
@@ -359,3 +369,35 @@ def test_api_search_introduced(cli):
     assert r.status_code == 400 and "introduced" in r.text, r.text  # the API's validation answer
     params = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]
     assert "introduced" in {p["name"] for p in params}
+
+
+@pytest.mark.parametrize("range_tokens", [64, 1])
+def test_sqlite_filter_tokens_and_phrase_probe_keep_the_results_exact(tmp_path, monkeypatch,
+                                                                       range_tokens):
+    """Schema 3: filters as FTS tokens, phrases ranked by their rarest word in a window.
+    With a window of 3 rows every path (window, growth, whole index) is taken, and the
+    rows found are those of the exact ranking (no window), under every kind of filter;
+    with range_tokens=1 a session range is checked on the table instead of as tokens."""
+    from docpipe import search_index
+    from docpipe.search_index import SQLiteIndex
+    monkeypatch.setattr(search_index, "_MAX_RANGE_TOKENS", range_tokens)
+    with SQLiteIndex(tmp_path / "w.db", rank_window=3) as idx, \
+            SQLiteIndex(tmp_path / "exact.db", rank_window=None) as exact:
+        fill_more(idx)
+        fill_more(exact)
+        # The tokens are in their own column: the user's words never match them.
+        tokens = {t for (row,) in idx._read("SELECT filters FROM paragraphs_fts", [])
+                  for t in row.split()}
+        assert tokens and all(idx.search(t) == [] for t in list(tokens)[:50])
+        for query in ['"the Secretary-General"', "Secretary-General", '"General Assembly"',
+                      "Secretary-General -report", '"requests the" OR migration']:
+            for filters in ({}, {"session": 58}, {"type": "operative"},
+                            {"since": 58, "until": 60}, {"since": 1}, {"until": 59},
+                            {"body": "general assembly"}, {"symbol_prefix": "A/C.2/6"},
+                            {"symbol_prefix": "a/res/58/*"}, {"change": "modified"},
+                            {"introduced": 58}, {"since": 61}):
+                want = keys(exact.search(query, limit=500, **filters))
+                assert keys(idx.search(query, limit=500, **filters)) == want, (query, filters)
+                assert idx.facets(query, **filters)["total"] == len(want), (query, filters)
+                top = idx.search(query, limit=2, **filters)
+                assert len(top) == min(2, len(want)) and keys(top) <= want
