@@ -144,7 +144,8 @@ def status(json_out: bool = JsonOpt) -> None:
             # One word per stage: what a person scans for is the first that is not done.
             pending = [f"{s} {row['stages'][s]}" for s in STAGES if row["stages"][s] != "done"]
             detail = pending[0] if pending else "all done"
-        table.add_row(row["key"], row["symbol"] or "", row["state"],
+        moved = f"\n→ {row['location']}" if row["location"] != row["key"] else ""
+        table.add_row(row["key"] + moved, row["symbol"] or "", row["state"],
                       (row["indexed_at"] or "")[:19].replace("T", " "), detail)
     out.print(table)
 

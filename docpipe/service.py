@@ -52,9 +52,9 @@ def original_view(runner: StageRunner, original_id: int, source: str | None = No
 
 
 def status_rows(runner: StageRunner) -> list[dict]:
-    # "key" is where the original is now (inbox/, quarantine/ or archive/...);
-    # "original_key" the key it was uploaded under.
-    return [{"key": row.get("location") or row["key"], "original_key": row["key"],
+    # "key" is the decoded object key exactly as uploaded (what a user knows the file
+    # by); "location" is where the original is now (inbox/, quarantine/ or archive/...).
+    return [{"key": row["key"], "location": row.get("location") or row["key"],
              "symbol": row["symbol"], "state": row["state"],
              "indexed_at": iso_utc(row["indexed_at"]), "stages": row["stages"],
              "sha256": row["sha256"], "error": row["error"],

@@ -71,10 +71,10 @@ def test_bad_files_are_quarantined_with_a_reason(docpipe, tmp_path):
         assert row["error"] and "Traceback" not in row["error"]
     assert "empty" in rows[0]["error"].lower()
     status = {r["key"]: r for r in docpipe("status", "--json")}
-    # The original moved out of the inbox; status shows where it is now.
-    assert status["quarantine/random bytes.pdf"]["state"] == "quarantined"
-    assert status["quarantine/random bytes.pdf"]["stages"]["extract"] == "failed"
-    assert status["quarantine/random bytes.pdf"]["original_key"] == "inbox/random bytes.pdf"
+    # Known by the key it was uploaded under; the original moved out of the inbox.
+    assert status["inbox/random bytes.pdf"]["state"] == "quarantined"
+    assert status["inbox/random bytes.pdf"]["stages"]["extract"] == "failed"
+    assert status["inbox/random bytes.pdf"]["location"] == "quarantine/random bytes.pdf"
 
 
 def test_names_with_spaces_and_unicode(docpipe, tmp_path):

@@ -48,8 +48,8 @@ def test_a_permanent_failure_moves_the_original_with_its_reason(runner):
     assert "binary" in reason["reason"] and reason["time"].endswith("Z")
     assert reason["transient"] is False
     [row] = status_rows(runner)
-    assert row["key"] == "quarantine/sub/dir/bad one.pdf"
-    assert row["original_key"] == "inbox/sub/dir/bad one.pdf"
+    assert row["key"] == "inbox/sub/dir/bad one.pdf"
+    assert row["location"] == "quarantine/sub/dir/bad one.pdf"
     assert row["state"] == "quarantined" and "binary" in row["error"]
     assert runner.ledger.original(oid)["location"] == "quarantine/sub/dir/bad one.pdf"
 
@@ -132,12 +132,12 @@ def test_cli_status_and_retry(docpipe, tmp_path):  # noqa: F811
     bad.write_bytes(os.urandom(1000))
     docpipe("ingest", str(bad), "--json", ok=False)
     [row] = docpipe("status", "--json")
-    assert row["key"] == "quarantine/bad.pdf" and row["state"] == "quarantined"
-    assert row["original_key"] == "inbox/bad.pdf" and "binary" in row["error"]
+    assert row["key"] == "inbox/bad.pdf" and row["state"] == "quarantined"
+    assert row["location"] == "quarantine/bad.pdf" and "binary" in row["error"]
     assert docpipe("status").returncode == 0  # the table has a reason column
     [again] = docpipe("retry", "quarantine/bad.pdf", "--json")
     assert again["from"] == "quarantine/bad.pdf" and again["state"] == "quarantined"
     [row] = docpipe("status", "--json")
-    assert row["key"] == "quarantine/bad.pdf"
+    assert row["key"] == "inbox/bad.pdf" and row["location"] == "quarantine/bad.pdf"
     refused = docpipe("retry", "inbox/unknown.txt")
     assert refused.returncode == 1 and "no original" in refused.stderr

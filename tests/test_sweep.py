@@ -42,7 +42,7 @@ def test_archive_moves_indexed_originals_by_session(runner):
     assert result["moves"] == [{"from": row["key"], "to": dst}]
     assert not runner.store.exists(row["key"]) and runner.store.exists(dst)
     assert runner.ledger.original(oid)["location"] == dst
-    assert [r["key"] for r in status_rows(runner)] == [dst]
+    assert [(r["key"], r["location"]) for r in status_rows(runner)] == [(row["key"], dst)]
     assert archive_indexed(SweepContext(runner, embedded_dispatch(runner)))["archived"] == 0
     # A later event for the same upload is still recognised: no second run.
     assert runner.ledger.knows(runner.store.bucket, row["key"], row["etag"])
@@ -152,7 +152,7 @@ def test_whole_sweep_reconciles_retries_archives_and_reports(runner, monkeypatch
     assert set(stored["steps"]) == {"reconcile", "recover", "archive", "retry", "prune"}
     second = run_sweep(runner, embedded_dispatch(runner))
     assert second["steps"]["archive"]["archived"] == 1
-    states = {r["key"].split("/")[0]: r["state"] for r in status_rows(runner)}
+    states = {r["location"].split("/")[0]: r["state"] for r in status_rows(runner)}
     assert states == {"archive": "indexed", "quarantine": "quarantined"}
 
 
@@ -206,7 +206,8 @@ def test_cli_sweep(docpipe, tmp_path):  # noqa: F811
     assert report["steps"]["archive"]["archived"] == 1
     assert report["report_key"].startswith("reports/sweep-")
     [row] = docpipe("status", "--json")
-    assert row["key"].startswith("archive/") and row["state"] == "indexed"
+    assert row["location"].startswith("archive/") and row["state"] == "indexed"
+    assert row["key"].startswith("inbox/")  # still known by the key it was uploaded under
     [shown] = docpipe("show", row["symbol"], "--json")
     assert shown["symbol"] == row["symbol"]
 
