@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from config.settings import Settings
 from docpipe.events import MalformedEvent, parse_notification
 from docpipe.runner import StageRunner
-from docpipe.service import document_view, status_rows
+from docpipe.service import document_view, status_rows, stored_comparison
 
 log = structlog.get_logger("docpipe.api")
 
@@ -103,21 +103,6 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept.split(",")[0]
 
 
-def _stored_diff(runner: StageRunner, row: dict):
-    """(diff, new document, predecessor document or None) of an indexed document."""
-    from pipeline.model import DiffResult, Document
-    new = Document.model_validate_json(runner.store.get(row["document_artifact"]))
-    diff = None
-    if row.get("diff_artifact") and runner.store.exists(row["diff_artifact"]):
-        diff = DiffResult.model_validate_json(runner.store.get(row["diff_artifact"]))
-    old = None
-    if diff is not None and diff.predecessor_id:
-        old_row = runner.ledger.document(diff.predecessor_id)
-        if old_row is not None and runner.store.exists(old_row["document_artifact"]):
-            old = Document.model_validate_json(runner.store.get(old_row["document_artifact"]))
-    return diff, new, old
-
-
 def _read_routes(api: FastAPI, runner: StageRunner) -> None:
     from docpipe.search_index import CHANGES, TYPES, Filters, QueryError, check_filters
     from docpipe.web import pages
@@ -177,7 +162,7 @@ def _read_routes(api: FastAPI, runner: StageRunner) -> None:
     def api_diff(symbol: str) -> dict:
         from pipeline.redline import counts, summary_lines
         row = find(symbol)
-        diff, new, old = _stored_diff(runner, row)
+        diff, new, old = stored_comparison(runner, row)
         links = diff.links if diff else []
         return {
             "symbol": row["symbol"], "doc_id": row["doc_id"],
@@ -255,7 +240,7 @@ def _read_routes(api: FastAPI, runner: StageRunner) -> None:
         row = runner.ledger.document_by_symbol(symbol)
         if row is None:
             return HTMLResponse(pages.render_error(404, f"No indexed document {symbol}."), 404)
-        diff, new, old = _stored_diff(runner, row)
+        diff, new, old = stored_comparison(runner, row)
         if old is None:
             return HTMLResponse(pages.render_error(
                 404, f"{symbol} has no stored predecessor to compare with."), 404)
@@ -275,7 +260,7 @@ def _read_routes(api: FastAPI, runner: StageRunner) -> None:
             return view
         from pipeline.index import change_by_paragraph
         from pipeline.redline import summary_lines
-        diff, new, old = _stored_diff(runner, row)
+        diff, new, old = stored_comparison(runner, row)
         changes = change_by_paragraph(diff) if old is not None else None
         if changes is not None:  # a paragraph no link names is new
             for prefix, paras in (("P", new.preamble), ("O", new.operative)):

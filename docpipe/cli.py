@@ -19,7 +19,8 @@ from config.settings import STAGES, Settings, get_settings
 from docpipe.events import ObjectCreated
 from docpipe.logs import configure_logging
 from docpipe.runner import StageRunner, run_document
-from docpipe.service import document_view, original_view, status_rows
+from docpipe.service import (document_view, original_view, status_rows, stored_comparison,
+                             stored_document)
 from pipeline.errors import DocpipeError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -244,9 +245,7 @@ def show(symbol: str, json_out: bool = JsonOpt,
         _write_stored_redline(runner, row, html)
     if akn:
         from pipeline.akn import to_akn
-        from pipeline.model import Document
-        sys.stdout.write(to_akn(Document.model_validate_json(
-            runner.store.get(row["document_artifact"]))))
+        sys.stdout.write(to_akn(stored_document(runner, row)))
         return
     if json_out:
         _emit(view)
@@ -270,22 +269,12 @@ def show(symbol: str, json_out: bool = JsonOpt,
                 out.print(f"  {old or '-'} -> {new or '-'}  {state}")
 
 
-def _stored_document(runner: StageRunner, row: dict):
-    from pipeline.model import Document
-    return Document.model_validate_json(runner.store.get(row["document_artifact"]))
-
-
 def _write_stored_redline(runner: StageRunner, row: dict, path: Path) -> None:
     """The redline of an indexed document against the predecessor its diff stage chose."""
-    from pipeline.model import DiffResult
     from pipeline.redline import render_html
-    diff = None
-    if row.get("diff_artifact") and runner.store.exists(row["diff_artifact"]):
-        diff = DiffResult.model_validate_json(runner.store.get(row["diff_artifact"]))
-    earlier = runner.ledger.document(diff.predecessor_id) if diff and diff.predecessor_id else None
-    if earlier is None:
+    diff, new, old = stored_comparison(runner, row)
+    if old is None:
         _fail(f"{row['symbol']} has no stored predecessor to compare with", 1)
-    old, new = _stored_document(runner, earlier), _stored_document(runner, row)
     path.write_text(render_html(old, new, diff.links, title=f"{old.symbol} → {new.symbol}"),
                     encoding="utf-8")
     console.print(f"redline written to {path}")
@@ -308,7 +297,7 @@ def _diff_input(ref: str):
     row = runner.ledger.document_by_symbol(ref)
     if row is None:
         _fail(f"{ref!r} is neither a file nor the symbol of an indexed document", 1)
-    return ref, _stored_document(runner, row)
+    return ref, stored_document(runner, row)
 
 
 @app.command("diff")

@@ -17,14 +17,35 @@ def iso_utc(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def stored_document(runner: StageRunner, doc_row: dict) -> Document:
+    """The segmented Document of an indexed document (a ledger ``documents`` row)."""
+    return Document.model_validate_json(runner.store.get(doc_row["document_artifact"]))
+
+
+def stored_diff(runner: StageRunner, doc_row: dict) -> DiffResult | None:
+    """Its stored diff against its predecessor, or None when there is none (yet)."""
+    if doc_row.get("diff_artifact") and runner.store.exists(doc_row["diff_artifact"]):
+        return DiffResult.model_validate_json(runner.store.get(doc_row["diff_artifact"]))
+    return None
+
+
+def stored_comparison(runner: StageRunner, doc_row: dict
+                      ) -> tuple[DiffResult | None, Document, Document | None]:
+    """(diff, the document, the predecessor it was compared with or None)."""
+    new, diff = stored_document(runner, doc_row), stored_diff(runner, doc_row)
+    old = None
+    if diff is not None and diff.predecessor_id:
+        old_row = runner.ledger.document(diff.predecessor_id)
+        if old_row is not None and runner.store.exists(old_row["document_artifact"]):
+            old = stored_document(runner, old_row)
+    return diff, new, old
+
+
 def document_view(runner: StageRunner, doc_row: dict) -> dict:
     """A document in the gold format's terms plus its lineage and diff."""
-    document = Document.model_validate_json(runner.store.get(doc_row["document_artifact"]))
-    view = document.gold_view()
+    view = stored_document(runner, doc_row).gold_view()
     view["doc_id"] = doc_row["doc_id"]
-    diff = None
-    if doc_row.get("diff_artifact") and runner.store.exists(doc_row["diff_artifact"]):
-        diff = DiffResult.model_validate_json(runner.store.get(doc_row["diff_artifact"]))
+    diff = stored_diff(runner, doc_row)
     view["predecessor"] = diff.predecessor if diff else None
     view["predecessor_confidence"] = diff.predecessor_confidence if diff else None
     view["diff"] = [link.as_gold() for link in diff.links] if diff else []
