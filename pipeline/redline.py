@@ -394,15 +394,23 @@ def _num(lab: str) -> str:
     return f'<span class="pid">{_esc(lab)}</span>' if lab else ""
 
 
-def _side_rows(old: Document, new: Document, links: list[Link]) -> str:
-    rows = []
+def _with_sections(links: list[Link]):
+    """(heading or None, link): the heading of a section before its first link."""
     section = None
     for link in links:
         sec = (link.new or link.old or "P")[0]
+        heading = None
         if sec != section:
             section = sec
-            name = "Preamble" if sec == "P" else "Operative part"
-            rows.append(f'<tr class="section"><th colspan="3">{name}</th></tr>')
+            heading = "Preamble" if sec == "P" else "Operative part"
+        yield heading, link
+
+
+def _side_rows(old: Document, new: Document, links: list[Link]) -> str:
+    rows = []
+    for heading, link in _with_sections(links):
+        if heading:
+            rows.append(f'<tr class="section"><th colspan="3">{heading}</th></tr>')
         o, n = label(old, link.old), label(new, link.new)
         ot, nt = _text(old, link.old), _text(new, link.new)
         st = link.status
@@ -426,12 +434,9 @@ def _side_rows(old: Document, new: Document, links: list[Link]) -> str:
 
 def _inline_rows(old: Document, new: Document, links: list[Link]) -> str:
     rows = []
-    section = None
-    for link in links:
-        sec = (link.new or link.old or "P")[0]
-        if sec != section:
-            section = sec
-            rows.append(f'<h3 class="section">{"Preamble" if sec == "P" else "Operative part"}</h3>')
+    for heading, link in _with_sections(links):
+        if heading:
+            rows.append(f'<h3 class="section">{heading}</h3>')
         o, n = label(old, link.old), label(new, link.new)
         ot, nt = _text(old, link.old), _text(new, link.new)
         st = link.status
