@@ -8,7 +8,9 @@ per variant.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -17,8 +19,15 @@ from typing import Callable, Iterable
 
 from pipeline.evaluate import (DIFF_SUFFIX, GOLD_SUFFIX, diff_plan, diff_scores, evaluate_input,
                                is_input, stem_for, summarise, variant_of)
+from pipeline import extract as extract_stage
+from pipeline.errors import DocpipeError
 from pipeline.extract import ExtractOptions
-from pipeline.model import Document
+from pipeline.model import Document, Extracted
+
+# A folder where extraction results are kept between runs, keyed by the input's bytes and the
+# extract stage's version: OCR is ~2 s a page, and cleaning or segmenting is what one iterates
+# on. Unset (the default), every run extracts again.
+EXTRACT_CACHE_ENV = "DOCPIPE_EVAL_EXTRACT_CACHE"
 
 VARIANT_ORDER = ["txt", "pdf", "scan", "scan-hard", "ocr"]
 
@@ -48,9 +57,32 @@ def scan_corpus(folder: Path) -> Corpus:
     return Corpus(golds, dict(inputs), diffs, unmatched)
 
 
+def cached_extract(data: bytes, name: str, options: ExtractOptions) -> Extracted | None:
+    """The extraction of ``data`` from the cache folder, extracting and storing it on a miss;
+    None without a cache folder, or when extraction fails (the caller reports that)."""
+    folder = os.environ.get(EXTRACT_CACHE_ENV)
+    if not folder:
+        return None
+    key = hashlib.sha256(data).hexdigest()[:32]
+    path = Path(folder) / f"{key}-extract-v{extract_stage.VERSION}.json"
+    if path.exists():
+        return Extracted.model_validate_json(path.read_text(encoding="utf-8"))
+    try:
+        extracted = extract_stage.extract(data, name, options)
+    except DocpipeError:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(extracted.model_dump_json(), encoding="utf-8")
+    tmp.replace(path)
+    return extracted
+
+
 def _job(path: str, stem: str, gold: dict, ocr_workers: int) -> tuple[dict, dict | None]:
     options = ExtractOptions(ocr_workers=ocr_workers)
-    row, doc = evaluate_input(Path(path).read_bytes(), Path(path).name, gold, stem, options)
+    data = Path(path).read_bytes()
+    row, doc = evaluate_input(data, Path(path).name, gold, stem, options,
+                              cached_extract(data, Path(path).name, options))
     return row, doc.model_dump() if doc is not None else None
 
 

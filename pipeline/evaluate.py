@@ -35,7 +35,7 @@ from pipeline import scoring
 from pipeline.clean import LINE_STEPS, TEXT_STEPS, body_start, clean
 from pipeline.diff import align, links_to_gold
 from pipeline.extract import ExtractOptions, extract
-from pipeline.model import Change, Cleaned, Document
+from pipeline.model import Change, Cleaned, Document, Extracted
 from pipeline.segment import segment
 
 GOLD_SUFFIX = ".gold.json"
@@ -263,9 +263,13 @@ def correction_scores(cleaned: Cleaned, gold: dict, max_examples: int = 12) -> d
 
 # --- one input -----------------------------------------------------------------------------
 
-def run_pipeline(data: bytes, name: str, options: ExtractOptions = ExtractOptions()):
-    """extract -> clean -> segment in-process: (Extracted, Cleaned, Document)."""
-    extracted = extract(data, name, options)
+def run_pipeline(data: bytes, name: str, options: ExtractOptions = ExtractOptions(),
+                 extracted: Extracted | None = None):
+    """extract -> clean -> segment in-process: (Extracted, Cleaned, Document).
+
+    ``extracted`` is a result of ``extract`` on the same bytes kept from an earlier run
+    (OCR is the slow part; cleaning and segmenting are what one iterates on)."""
+    extracted = extracted if extracted is not None else extract(data, name, options)
     cleaned = clean(extracted)
     return extracted, cleaned, segment(cleaned)
 
@@ -277,7 +281,8 @@ def body_of_raw(raw: str) -> str:
 
 
 def evaluate_input(data: bytes, name: str, gold: dict, stem: str | None = None,
-                   options: ExtractOptions = ExtractOptions()) -> tuple[dict, Document | None]:
+                   options: ExtractOptions = ExtractOptions(),
+                   extracted: Extracted | None = None) -> tuple[dict, Document | None]:
     """Every score of one input against its gold, and the segmented document.
 
     A pipeline failure (a ``DocpipeError``: unreadable input, no resolution found) is a
@@ -289,7 +294,7 @@ def evaluate_input(data: bytes, name: str, gold: dict, stem: str | None = None,
     row: dict[str, Any] = {"input": name, "stem": stem, "variant": variant_of(name, stem)}
     started = time.perf_counter()
     try:
-        extracted, cleaned, doc = run_pipeline(data, name, options)
+        extracted, cleaned, doc = run_pipeline(data, name, options, extracted)
     except DocpipeError as exc:
         row.update(error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
         return row, None
