@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from docpipe.runner import StageRunner
+from pipeline.evidence import apply_corrections
 from pipeline.model import DiffResult, Document
 
 
@@ -31,8 +32,12 @@ def stored_diff(runner: StageRunner, doc_row: dict) -> DiffResult | None:
 
 def stored_comparison(runner: StageRunner, doc_row: dict
                       ) -> tuple[DiffResult | None, Document, Document | None]:
-    """(diff, the document, the predecessor it was compared with or None)."""
-    new, diff = stored_document(runner, doc_row), stored_diff(runner, doc_row)
+    """(diff, the document, the predecessor it was compared with or None).
+
+    The document carries the corrections its predecessor gave evidence for (the diff's
+    links and word changes were computed on that text)."""
+    diff = stored_diff(runner, doc_row)
+    new = apply_corrections(stored_document(runner, doc_row), diff.corrections if diff else None)
     old = None
     if diff is not None and diff.predecessor_id:
         old_row = runner.ledger.document(diff.predecessor_id)
@@ -42,10 +47,16 @@ def stored_comparison(runner: StageRunner, doc_row: dict
 
 
 def document_view(runner: StageRunner, doc_row: dict) -> dict:
-    """A document in the gold format's terms plus its lineage and diff."""
-    view = stored_document(runner, doc_row).gold_view()
-    view["doc_id"] = doc_row["doc_id"]
+    """A document in the gold format's terms plus its lineage and diff.
+
+    Paragraph texts include the corrections an earlier version gave evidence for (as the
+    index has them); ``corrections`` lists each one, so a user can audit it."""
     diff = stored_diff(runner, doc_row)
+    corrections = diff.corrections if diff else {}
+    view = apply_corrections(stored_document(runner, doc_row), corrections).gold_view()
+    view["doc_id"] = doc_row["doc_id"]
+    view["corrections"] = [{"paragraph": pid, **change.model_dump()}
+                           for pid, changes in (corrections or {}).items() for change in changes]
     view["predecessor"] = diff.predecessor if diff else None
     view["predecessor_confidence"] = diff.predecessor_confidence if diff else None
     view["diff"] = [link.as_gold() for link in diff.links] if diff else []

@@ -4,7 +4,10 @@ Two pure jobs live here:
 
 * ``align`` / ``diff``: paragraph links between two versions (``P<k>``/``O<k>`` ids,
   statuses unchanged/modified/moved/added/deleted, splits and merges as several links
-  sharing one side) with word-level changes inside changed pairs.
+  sharing one side) with word-level changes inside changed pairs. Where one side is a
+  scan, each version is evidence for the other's OCR misreadings (``pipeline.evidence``):
+  ``align_with_evidence`` also returns the corrections of the new document, and a status
+  is computed after them.
 * ``rank_predecessors`` / ``lineage_keys``: which already-ingested document is the
   earlier version of a new one (same draft series, the resolution it recalls, its
   title), confirmed by text similarity so that a look-alike title cannot win alone.
@@ -30,7 +33,8 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from pipeline.model import DIFF_GOLD_FORMAT, DiffResult, Document, Link, WordChange
+from pipeline import evidence
+from pipeline.model import DIFF_GOLD_FORMAT, Change, DiffResult, Document, Link, WordChange
 
 VERSION = "1"
 
@@ -70,7 +74,8 @@ TEXT_FLOOR = 0.3
 # --- normalisation -------------------------------------------------------------
 
 _MARKER = re.compile(r"\[\^[^\]]*\]")
-_LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[ivxlc]{1,6})\s*[.)]\s+", re.I)
+# The paragraph's own number, with the stray marks OCR leaves after it ("4.' Requests").
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[ivxlc]{1,6})\s*[.)][^\w\s]{0,3}\s+", re.I)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
                          "\u00a0": " ", "\u00ad": ""})
 _WORD = re.compile(r"\w+(?:[/.\-']\w+)*")
@@ -285,6 +290,24 @@ def _monotone_pairs(sim: list[list[float]]) -> list[tuple[int, int]]:
     return pairs
 
 
+# A pair this similar may be the same text read through OCR noise (see ``_same_text``).
+OCR_EQUAL_CANDIDATE = 0.8
+
+
+def _ocr_equal_as_identical(sim: list[list[float]], old: list[_Para], new: list[_Para]):
+    """``sim`` with pairs that differ only by OCR confusions and stray marks scored 1, like
+    identical texts, so that which of two swapped paragraphs counts as moved does not
+    depend on where the scan's noise fell. A copy, and only when some pair qualifies."""
+    boosted = None
+    for i, row in enumerate(sim):
+        for j, value in enumerate(row):
+            if OCR_EQUAL_CANDIDATE <= value < 1.0 and _same_text(old[i], new[j]):
+                if boosted is None:
+                    boosted = [r[:] for r in sim]
+                boosted[i][j] = 1.0
+    return boosted if boosted is not None else sim
+
+
 def _greedy_assignment(sim, olds: list[int], news: list[int], threshold: float):
     """Best-first one-to-one assignment among leftovers (a few paragraphs: greedy is exact enough)."""
     cands = sorted(((sim[i][j], i, j) for i in olds for j in news if sim[i][j] >= threshold),
@@ -336,7 +359,7 @@ def _align_section(old: list[_Para], new: list[_Para]) -> list[tuple[int | None,
     sim = similarity_matrix(old, new)
     links: list[tuple[int | None, int | None, str, float | None]] = []
 
-    kept = _monotone_pairs(sim) if old and new else []
+    kept = _monotone_pairs(_ocr_equal_as_identical(sim, old, new)) if old and new else []
     for i, j in kept:
         links.append((i, j, "unchanged" if _same_text(old[i], new[j]) else "modified", sim[i][j]))
     used_o = {i for i, _ in kept}
@@ -566,19 +589,48 @@ def _order_key(link: tuple, old_to_new: dict[int, int]) -> tuple:
 
 def align(old: Document, new: Document) -> list[Link]:
     """Paragraph links from ``old`` to ``new``: preamble with preamble, operative with operative."""
+    return align_with_evidence(old, new)[0]
+
+
+def align_with_evidence(old: Document, new: Document) -> tuple[list[Link], dict[str, list[Change]]]:
+    """``align``, and the corrections of ``new`` that the old version is evidence for.
+
+    A pair linked one to one whose texts still differ is compared word by word
+    (``evidence.reconcile``): differences the OCR channel explains are misreadings, on the
+    new side corrected (returned as ``Change`` lists by new paragraph id), on the old side
+    only discounted. The pair's status and word changes are computed after that.
+    """
     vocab = _Vocabulary()
     out: list[Link] = []
+    corrections: dict[str, list[Change]] = {}
+    vocabs: list[Counter] = []  # old's and new's word counts, built when first needed
     for section in ("P", "O"):
         olds, news = _section(old, section, vocab), _section(new, section, vocab)
         raw = _align_section(olds, news)
         old_to_new = {i: j for i, j, *_ in raw if i is not None and j is not None}
+        # Pieces of splits and merges share a paragraph: only one-to-one pairs are compared.
+        o_links = Counter(i for i, j, *_ in raw if i is not None and j is not None)
+        n_links = Counter(j for i, j, *_ in raw if i is not None and j is not None)
         for i, j, status, sim in sorted(raw, key=lambda l: _order_key(l, old_to_new)):
             o = olds[i] if i is not None else None
             n = news[j] if j is not None else None
-            wc = _word_changes(o.text, n.text) if o and n and status in ("modified", "moved") else []
+            old_text, new_text = (o.text if o else None), (n.text if n else None)
+            # Pairs already equal up to OCR-confusable glyphs are compared too, for the
+            # corrections (their status stays); identical keys have nothing to correct.
+            if o and n and o_links[i] == n_links[j] == 1 and o.key != n.key:
+                if not vocabs:
+                    vocabs += [evidence.vocabulary(old), evidence.vocabulary(new)]
+                found = evidence.reconcile(o.text, n.text, *vocabs)
+                if found.corrections:
+                    corrections[n.pid] = found.corrections
+                    new_text = evidence.apply_changes(n.text, found.corrections)
+                if found.explained and status == "modified":
+                    status = "unchanged"
+            wc = (_word_changes(old_text, new_text)
+                  if o and n and status in ("modified", "moved") else [])
             out.append(Link(old=o.pid if o else None, new=n.pid if n else None, status=status,
                             similarity=round(sim, 4) if sim is not None else None, words=wc))
-    return out
+    return out, corrections
 
 
 def diff(old: Document | None, new: Document, *, predecessor_symbol: str | None = None,
@@ -591,8 +643,10 @@ def diff(old: Document | None, new: Document, *, predecessor_symbol: str | None 
     cands = [c.model_dump() if isinstance(c, BaseModel) else dict(c) for c in candidates or []]
     if old is None:
         return DiffResult(candidates=cands)
+    links, corrections = align_with_evidence(old, new)
     return DiffResult(predecessor=predecessor_symbol or old.symbol, predecessor_id=predecessor_id,
-                      predecessor_confidence=confidence, candidates=cands, links=align(old, new))
+                      predecessor_confidence=confidence, candidates=cands, links=links,
+                      corrections=corrections)
 
 
 def links_to_gold(result: DiffResult | list[Link], old: str | None = None,

@@ -33,7 +33,8 @@ from typing import Any, Iterable
 
 from pipeline import scoring
 from pipeline.clean import LINE_STEPS, TEXT_STEPS, body_start, clean
-from pipeline.diff import align, links_to_gold
+from pipeline import diff as diff_stage
+from pipeline.diff import links_to_gold
 from pipeline.extract import ExtractOptions, extract
 from pipeline.model import Change, Cleaned, Document, Extracted
 from pipeline.segment import segment
@@ -325,8 +326,10 @@ def link_scores(predicted: list, gold: list) -> dict[str, dict]:
 
 
 def diff_scores(old: Document, new: Document, diff_gold: dict) -> dict[str, Any]:
-    """Align ``old`` with ``new`` and score the links against a ``docpipe-diff-gold/1``."""
-    predicted = links_to_gold(align(old, new), diff_gold.get("old"), diff_gold.get("new"))
+    """Diff ``new`` against ``old`` as the diff stage does (``pipeline.diff.diff``: alignment,
+    with the other version as evidence for OCR corrections) and score the links against a
+    ``docpipe-diff-gold/1``."""
+    predicted = links_to_gold(diff_stage.diff(old, new), diff_gold.get("old"), diff_gold.get("new"))
     out = link_scores(predicted["links"], diff_gold["links"])
     p, g = {tuple(x) for x in predicted["links"]}, {tuple(x) for x in diff_gold["links"]}
     out["missed"] = [list(x) for x in sorted(g - p, key=str)]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
+from pipeline.evidence import apply_corrections
 from pipeline.model import DiffResult, Document
 
 if TYPE_CHECKING:
@@ -136,6 +137,10 @@ def index_rows(doc_id: str, doc: Document, diff: DiffResult | None,
     paragraph id to session) fills ``introduced_session``; without it the field stays None.
     """
     changes = change_by_paragraph(diff)
+    if diff is not None and diff.corrections:
+        # OCR misreadings the predecessor's text is evidence for (``pipeline.evidence``):
+        # the paragraphs are searched and shown as corrected, as their status was computed.
+        doc = apply_corrections(doc, diff.corrections)
     introduced: dict[str, int | None] = {}
     if genealogy is not None:
         introduced = (genealogy if isinstance(genealogy, dict)

@@ -1,0 +1,311 @@
+"""Another version of the same resolution as evidence for OCR corrections (issue #3).
+
+Once a paragraph is aligned with its counterpart in the other version, most of what still
+differs in a scanned text is the OCR's doing: a word read as a non-word (``Pratection``,
+``inchide``), a word split by a speck (``Reaffi irming``), a stray letter or two from a
+speck (``ti``). The other version says what was printed. A difference is taken as a
+misreading only when the OCR channel explains it (``misread``):
+
+* the reading is not a word (wordfreq Zipf < 3) or much rarer than the printed word (by
+  ``RARER`` Zipf points); the other version never uses it, its own text not twice; it is
+  not another form of the printed word (``aquifer``/``aquifers`` is an edit);
+* the printed word is a word: the lexicon's, used twice in its version, or by both;
+* ``clean.ocr_cost`` from the printed word to the reading is low for the word's length
+  (``COST_PER_CHAR``; looser for the commonest words, ``FUNCTION_ZIPF``);
+* never a number, a number or a month written out, an acronym, a one-letter label: those
+  are facts and really change between sessions. Neither is a different real word: an edit.
+
+A token present on one side only is junk when it is a short non-word the other version
+never uses (``_junk``); a capitalised one may be an added name and stays.
+
+Differences on the new document's side are corrections of it, returned as ``Change``
+records (rule ``version-evidence``, position in the paragraph's text) keyed by paragraph
+id, so that a user can audit them; ``apply_corrections`` gives the corrected document.
+Differences on the older side (it was the scan) do not count as modifications either,
+but the archived document is never rewritten. Which side is the scan is not needed: the
+side with the non-word is the misread one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from pipeline.clean import ocr_cost, zipf
+from pipeline.model import Change, Document
+
+RULE = "version-evidence"
+
+# A word the lexicon knows (clean.Lexicon's threshold).
+WORD_ZIPF = 3.0
+# A known word read instead of a far more frequent one ("ta" for "to", "nom" for "from"):
+# it must be this many Zipf points (a factor of 100) rarer. Real edits swap words of
+# comparable frequency (urges/encourages, its/their), which stay edits.
+RARER = 2.0
+# The channel cost a reading may have per printed letter, at least one plain substitution.
+# Measured on wordfreq's common words (1,500 random pairs per length, 3 to 12 letters):
+# two unrelated words of similar length cost 0.35-0.45 per letter at their 1st percentile,
+# median 0.6-1.0. Below 0.35 a reading is closer to the printed word than unrelated
+# words almost ever are.
+COST_PER_CHAR = 0.35
+MIN_COST = 1.0
+# The commonest words (and, the, by, from: Zipf >= 6) are never edited into rare ones: a
+# revision replaces them with other common words (or, its, through). A much rarer reading
+# of about their length in their place is the OCR's, however garbled ("wad", "aia" for
+# "and"): any reading within plain edits (INDEL cost per letter of the longer word).
+FUNCTION_ZIPF = 6.0
+FUNCTION_COST_PER_CHAR = 0.8
+# A run present on one side only is OCR junk from specks when it is one token of at most
+# this many letters that is no word (two tokens could be a real "ad hoc").
+JUNK_TOKENS = 1
+JUNK_LETTERS = 5
+
+_TOKEN = re.compile(r"\[\^[^\]]*\]|[^\W_]+|[^\w\s]|_")
+_NUMBER = re.compile(r"^\d+$")
+# A paragraph's own number left at its start ("4.' Requests"): segmentation keeps the
+# number apart (``OperativeParagraph.number``), so it is not part of the wording.
+_LEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)][^\w\s]*\s+")
+# Sub-paragraph labels, "(a)", "(iv)": not words of the text.
+_LABEL = re.compile(r"\(\w{1,4}\)")
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:  # letters or digits, not punctuation
+        return self.text[0].isalnum()
+
+
+def _tokens(text: str) -> list[_Tok]:
+    # Footnote markers are left out: their numbering is not the paragraph's wording.
+    lead = _LEADING_NUMBER.match(text)
+    return [_Tok(m.group(), m.start(), m.end())
+            for m in _TOKEN.finditer(text, lead.end() if lead else 0)
+            if not m.group().startswith("[^")]
+
+
+def vocabulary(doc: Document) -> Counter:
+    """Lower-case word counts of a document's paragraphs (its own usage, for the lexicon)."""
+    counts: Counter = Counter()
+    for _, text in doc.paragraph_ids():
+        counts.update(m.group().lower() for m in re.finditer(r"[^\W\d_]+", _LABEL.sub(" ", text)))
+    return counts
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    return zipf(word)
+
+
+# Numbers written out ("sixty-first session", "the fourth Conference") and months are facts too.
+_NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty
+seventy eighty ninety hundred thousand million billion first second third fourth fifth sixth
+seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth
+seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth sixtieth seventieth
+eightieth ninetieth hundredth january february march april may june july august september
+october november december""".split())
+# Inflections: a reading that is the printed word with one of these added or dropped is
+# another form of it (remittance/remittances), which is wording, not a misreading.
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly")
+
+
+def _is_fact(tok: str) -> bool:
+    """Numbers (dates, symbols' parts, paragraph numbers, written out) and one-letter labels."""
+    return bool(_NUMBER.match(tok)) or len(tok) < 2 or tok in _NUMBER_WORDS
+
+
+def _unaccented(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def _inflected(a: str, b: str) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return any(long_ == short + suffix or (short.endswith("e") and long_ == short[:-1] + suffix)
+               for suffix in _INFLECTIONS)
+
+
+def _known(word: str, vocab: Counter, other: Counter | None = None) -> bool:
+    """A word of the lexicon, or of the text: used twice in its version, or used by the
+    other version too (both printing it is evidence that it is printed so)."""
+    return _zipf(word) >= WORD_ZIPF or vocab[word] >= 2 or (other is not None and other[word] >= 1)
+
+
+def misread(reading: str, printed: str, reading_vocab: Counter, printed_vocab: Counter) -> bool:
+    """Whether OCR's ``reading`` is explained as a misreading of the ``printed`` word.
+
+    ``printed_vocab`` is the clean version's vocabulary: a reading that version uses is one
+    of its real words, not a misreading. ``reading_vocab`` is the reading's own document's:
+    a reading used there twice is a word of that text (a term wordfreq does not know), since
+    OCR seldom misreads two places the same way."""
+    r, p = reading.lower(), printed.lower()
+    if r == p:
+        return True
+    if not _known(p, printed_vocab, reading_vocab) or printed_vocab[r] or reading_vocab[r] >= 2:
+        return False
+    if _unaccented(r) == _unaccented(p):
+        return True  # an accent from a speck ("Decembér") changes no fact
+    if _is_fact(r) or _is_fact(p) or any(ch.isdigit() for ch in p):
+        return False
+    if (reading.isupper() and len(r) > 1) or (printed.isupper() and len(p) > 1):
+        return False  # acronyms (UNDP, UNEP) name bodies: a different one is a fact
+    if not p.isalpha() or _inflected(r, p):
+        return False
+    zr = _zipf(r) if r.isalpha() else 0.0
+    zp = _zipf(p)
+    if zr >= WORD_ZIPF and zp - zr < RARER:
+        return False  # another real word: an edit
+    cost = ocr_cost(r, p)
+    if zp >= FUNCTION_ZIPF and zp - zr >= RARER and abs(len(r) - len(p)) <= 1:
+        return cost <= FUNCTION_COST_PER_CHAR * max(len(r), len(p))
+    return cost <= max(MIN_COST, COST_PER_CHAR * len(p))
+
+
+def _junk(toks: list[_Tok], other_vocab: Counter) -> bool:
+    """Tokens on one side only that are specks read as letters, not a real insertion:
+    non-words the other version never uses, or one or two letters it never writes as a
+    word (a stray "i" or "ti"; "a", which it uses, may be a real insertion). A capitalised
+    token of three letters or more may be a name or an acronym that was added: kept."""
+    words = [t for t in toks if t.is_word]
+    if len(words) > JUNK_TOKENS:
+        return False
+    for t in words:
+        w = t.low
+        if not w.isalpha() or len(w) > JUNK_LETTERS or other_vocab[w]:
+            return False
+        if len(w) > 2 and t.text[0].isupper():
+            return False
+        if _zipf(w) >= WORD_ZIPF and len(w) > 2:
+            return False
+    return True
+
+
+@dataclass
+class Reconciled:
+    """What the comparison of two aligned paragraph texts found."""
+
+    explained: bool  # every difference is OCR noise on one side or the other
+    corrections: list[Change] = field(default_factory=list)  # on the new text
+
+
+def _block(a: list[_Tok], b: list[_Tok], old_vocab: Counter, new_vocab: Counter,
+           new_text: str, out: list[Change]) -> bool:
+    """One differing run: old tokens ``a`` against new tokens ``b``; appends new-side fixes."""
+    aw = [t for t in a if t.is_word]
+    bw = [t for t in b if t.is_word]
+    if not aw and not bw:
+        return True  # punctuation only: never a change of wording
+    if not aw:
+        if not _junk(bw, old_vocab):
+            return False
+        out.append(_deletion(bw[0], bw[-1], new_text))
+        return True
+    if not bw:
+        return _junk(aw, new_vocab)
+    fixes: list[Change] = []
+    whole = aw, bw
+    if len(aw) != len(bw):
+        # A speck read as letters next to a misread word ("é Darcome" for "Outcome"): the
+        # longer side without its junk tokens may pair word for word.
+        if len(bw) > len(aw):
+            kept = [t for t in bw if not _junk([t], old_vocab)]
+            if len(kept) == len(aw):
+                fixes = [_deletion(t, t, new_text) for t in bw if t not in kept]
+                bw = kept
+        else:
+            kept = [t for t in aw if not _junk([t], new_vocab)]
+            if len(kept) == len(bw):
+                aw = kept
+    if len(aw) == len(bw):
+        for x, y in zip(aw, bw):
+            if x.low == y.low:
+                continue
+            if misread(y.text, x.text, new_vocab, old_vocab):
+                # The other version prints the word: its spelling and case are taken.
+                fixes.append(Change(rule=RULE, position=y.start, before=y.text, after=x.text))
+            elif not misread(x.text, y.text, old_vocab, new_vocab):
+                break
+        else:
+            out.extend(fixes)
+            return True
+    aw, bw = whole
+    xa, xb = "".join(t.low for t in aw), "".join(t.low for t in bw)
+    # Split or glued words ("Reaffi irming", "Ree -alling"): compare the letters of the run.
+    # At least one piece must be a non-word: "can not" for "cannot" is wording, not a speck.
+    if len(aw) == 1 and len(bw) > 1 and _has_non_word(bw, old_vocab) \
+            and (xa == xb or misread(xb, aw[0].text, new_vocab, old_vocab)):
+        start, end = bw[0].start, bw[-1].end
+        out.append(Change(rule=RULE, position=start, before=new_text[start:end],
+                          after=aw[0].text))
+        return True
+    if len(bw) == 1 and len(aw) > 1 and _has_non_word(aw, new_vocab) \
+            and misread(xa, bw[0].text, old_vocab, new_vocab):
+        return True
+    # The same letters, split or joined only by a stray mark ("State's" for "States"):
+    # the aligner's word key counts these as equal too.
+    return xa == xb
+
+
+def _deletion(first: _Tok, last: _Tok, text: str) -> Change:
+    """Removing tokens ``first``..``last`` of ``text``, with the space after (or before) them,
+    so that no double space is left."""
+    start, end = first.start, last.end
+    if end < len(text) and text[end] == " ":
+        end += 1
+    elif start > 0 and text[start - 1] == " ":
+        start -= 1
+    return Change(rule=RULE, position=start, before=text[start:end], after="")
+
+
+def _has_non_word(toks: list[_Tok], other_vocab: Counter) -> bool:
+    return any(t.low.isalpha() and _zipf(t.low) < WORD_ZIPF and not other_vocab[t.low]
+               for t in toks)
+
+
+def reconcile(old_text: str, new_text: str, old_vocab: Counter, new_vocab: Counter) -> Reconciled:
+    """Compare two aligned paragraphs word by word; see the module's docstring."""
+    a, b = _tokens(old_text), _tokens(new_text)
+    sm = SequenceMatcher(None, [t.low for t in a], [t.low for t in b], autojunk=False)
+    out: list[Change] = []
+    explained = True
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        if not _block(a[i1:i2], b[j1:j2], old_vocab, new_vocab, new_text, out):
+            explained = False
+    return Reconciled(explained, out)
+
+
+def apply_changes(text: str, changes: list[Change]) -> str:
+    """``text`` with ``changes`` (positions in ``text``) applied; a change whose ``before``
+    is not found at its position (the text changed since) is skipped."""
+    for c in sorted(changes, key=lambda c: c.position, reverse=True):
+        if text[c.position:c.position + len(c.before)] == c.before:
+            text = text[:c.position] + c.after + text[c.position + len(c.before):]
+    return text
+
+
+def apply_corrections(document: Document, corrections: dict[str, list[Change]] | None) -> Document:
+    """The document with its paragraphs corrected (``corrections``: paragraph id -> changes
+    in that paragraph's text, as ``DiffResult.corrections`` holds them). Pure: a copy."""
+    if not corrections:
+        return document
+    doc = document.model_copy(deep=True)
+    for section, paras in (("P", doc.preamble), ("O", doc.operative)):
+        for i, p in enumerate(paras, 1):
+            changes = corrections.get(f"{section}{i}")
+            if changes:
+                p.text = apply_changes(p.text, changes)
+    return doc
