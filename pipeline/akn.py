@@ -235,6 +235,9 @@ class _Builder:
             self.notes.setdefault(note.mark, note)
         self.body_id = self._body_id()
         self.placed_marks = {m for _, text in doc.paragraph_ids() for m in MARKER_RE.findall(text)}
+        self.placed_marks |= {m for annex in doc.annexes for _, text in annex.paragraph_ids()
+                              for m in MARKER_RE.findall(text)}
+        self.prefix = ""  # eId prefix inside an attachment ("att_1__")
         # Cited resolutions by paragraph id (P1, O3, F2); None: any of doc.cites anywhere.
         self.cites_by_paragraph: dict[str, set[str]] | None = None
         if doc.citations:
@@ -244,6 +247,7 @@ class _Builder:
 
     # eIds ------------------------------------------------------------------------------
     def eid(self, wanted: str) -> str:
+        wanted = wanted if wanted.startswith(self.prefix) else self.prefix + wanted
         eid, k = wanted, 1
         while eid in self.used:
             k += 1
@@ -265,15 +269,87 @@ class _Builder:
         statement = _el(root, "statement", name=statement_name(doc))
         self.meta(_el(statement, "meta"))
         self.preface(_el(statement, "preface"))
-        self.preamble(_el(statement, "preamble"))
+        in_sections = {pid for section in doc.sections for pid in section.paragraphs}
+        self.preamble(_el(statement, "preamble"), in_sections)
         body = _el(statement, "mainBody")
-        for i, para in enumerate(doc.operative, 1):
-            self.operative(body, para.number, para.text, f"O{i}")
-        if not doc.operative:  # mainBody may not be empty
-            _el(body, "p")
+        self.body_paragraphs(body, doc.preamble, doc.operative, doc.sections)
+        if doc.annexes:
+            attachments = _el(statement, "attachments")
+            for k, annex in enumerate(doc.annexes, 1):
+                self.annex(_el(attachments, "attachment", eId=f"att_{k}"), annex, k)
         return root
 
+    def body_paragraphs(self, body, preamble, operative, sections, key: str = "") -> None:
+        """Operative paragraphs into ``body``; those of a part in a ``section`` (num,
+        heading) with the part's unnumbered paragraphs as ``hcontainer``s before them.
+        ``key`` prefixes paragraph ids where they are an annex's (citations, notes)."""
+        texts = {f"P{i}": p for i, p in enumerate(preamble, 1)}
+        texts.update({f"O{i}": p for i, p in enumerate(operative, 1)})
+        first = {section.paragraphs[0]: section for section in sections if section.paragraphs}
+        in_sections = {pid for section in sections for pid in section.paragraphs}
+        order = [f"O{i}" for i in range(1, len(operative) + 1) if f"O{i}" not in in_sections]
+        placed = 0
+        # Paragraphs before the first part, then each part in order (a part without
+        # paragraphs keeps its heading).
+        for pid in order:
+            self.operative(body, texts[pid].number, texts[pid].text, key + pid)
+            placed += 1
+        for k, section in enumerate(sections, 1):
+            el = _el(body, "section", eId=self.eid(f"sec_{section.number or k}"))
+            if section.number:
+                _el(el, "num", section.number)
+            if section.heading:
+                _el(el, "heading", section.heading)
+            for pid in section.paragraphs:
+                para = texts.get(pid)
+                if para is None:
+                    continue
+                if pid.startswith("P"):
+                    eid = self.eid(f"{el.get('eId')}__hcontainer_{pid[1:]}")
+                    container = _el(el, "hcontainer", name="preambularParagraph", eId=eid)
+                    content = _el(container, "content")
+                    for line in para.text.split("\n"):
+                        self.fill(_el(content, "p"), line, eid, key + pid)
+                else:
+                    self.operative(el, para.number, para.text, key + pid)
+                placed += 1
+            if not section.paragraphs:
+                _el(_el(el, "content"), "p")  # a section may not be empty
+        if not placed and not sections:  # mainBody may not be empty
+            _el(body, "p")
+
+    def annex(self, attachment, annex, k: int) -> None:
+        """An annexed text as ``attachment/doc name="annex"``: its own identification (the
+        Work's component ``!annex_K``), label and title in its preface, its opening
+        paragraphs in its preamble, numbered paragraphs and parts in its mainBody."""
+        self.prefix = f"att_{k}__"
+        doc = _el(attachment, "doc", name="annex")
+        self.identification(_el(doc, "meta"), f"annex_{k}")
+        preface = _el(doc, "preface")
+        if annex.label:
+            _el(preface, "p", annex.label, class_="annexLabel")
+        if annex.title:
+            _el(_el(preface, "p", class_="title"), "docTitle", annex.title)
+        in_sections = {pid for section in annex.sections for pid in section.paragraphs}
+        key = f"A{k}."
+        opening = [(i, p) for i, p in enumerate(annex.preamble, 1) if f"P{i}" not in in_sections]
+        if opening:
+            pre = _el(doc, "preamble")
+            for i, para in opening:
+                eid = self.eid(f"preamble__para_{i}")
+                container = _el(pre, "container", name="preambularParagraph", eId=eid)
+                for line in para.text.split("\n"):
+                    self.fill(_el(container, "p"), line, eid, f"{key}P{i}")
+        body = _el(doc, "mainBody")
+        self.body_paragraphs(body, annex.preamble, annex.operative, annex.sections, key)
+        self.prefix = ""
+
     def meta(self, meta) -> None:
+        self.identification(meta, "main")
+        self.references(meta)
+
+    def identification(self, meta, component: str) -> None:
+        """FRBR identification of the Work's component ``component`` (main, annex_1)."""
         doc = self.doc
         work = work_iri(doc)
         expression = f"{work}/{LANGUAGES.get(doc.language, doc.language)}@" + (
@@ -281,7 +357,7 @@ class _Builder:
         date, date_name = frbr_date(doc)
         ident = _el(meta, "identification", source="#docpipe")
         w = _el(ident, "FRBRWork")
-        _el(w, "FRBRthis", value=f"{work}/!main")
+        _el(w, "FRBRthis", value=f"{work}/!{component}")
         _el(w, "FRBRuri", value=work)
         _el(w, "FRBRdate", date=date, name=date_name)
         _el(w, "FRBRauthor", href=f"#{self.body_id}", as_="#author")
@@ -291,17 +367,19 @@ class _Builder:
             _el(w, "FRBRnumber", value=doc.symbol)
         _el(w, "FRBRname", value=statement_name(doc))
         e = _el(ident, "FRBRExpression")
-        _el(e, "FRBRthis", value=f"{expression}/!main")
+        _el(e, "FRBRthis", value=f"{expression}/!{component}")
         _el(e, "FRBRuri", value=expression)
         _el(e, "FRBRdate", date=date, name=date_name)
         _el(e, "FRBRauthor", href=f"#{self.body_id}", as_="#author")
         _el(e, "FRBRlanguage", language=LANGUAGES.get(doc.language, doc.language))
         m = _el(ident, "FRBRManifestation")
-        _el(m, "FRBRthis", value=f"{expression}/!main.xml")
+        _el(m, "FRBRthis", value=f"{expression}/!{component}.xml")
         _el(m, "FRBRuri", value=f"{expression}.akn")
         _el(m, "FRBRdate", date=date, name=date_name)
         _el(m, "FRBRauthor", href="#docpipe", as_="#editor")
 
+    def references(self, meta) -> None:
+        doc = self.doc
         refs = _el(meta, "references", source="#docpipe")
         _el(refs, "TLCOrganization", eId=self.eid("docpipe"), href="/ontology/organization/docpipe",
             showAs="docpipe")
@@ -358,12 +436,15 @@ class _Builder:
             for note in unplaced:
                 self.note(p, note.mark, container.get("eId"))
 
-    def preamble(self, preamble) -> None:
+    def preamble(self, preamble, in_sections: set[str] = frozenset()) -> None:
+        """The formula and the preambular paragraphs (those of a part go with the part)."""
         doc = self.doc
         formula = _el(preamble, "formula", name="enactingFormula",
                       eId=self.eid("preamble__formula_1"))
         _el(formula, "p", doc.opening or "The General Assembly,")
         for i, para in enumerate(doc.preamble, 1):
+            if f"P{i}" in in_sections:
+                continue
             eid = self.eid(f"preamble__para_{i}")
             container = _el(preamble, "container", name="preambularParagraph", eId=eid)
             for line in para.text.split("\n"):
@@ -372,7 +453,8 @@ class _Builder:
     def operative(self, body, number: str, text: str, pid: str) -> None:
         eid = self.eid(f"para_{re.sub(r'[^A-Za-z0-9]', '', number) or 'x'}")
         para = _el(body, "paragraph", eId=eid)
-        _el(para, "num", f"{number}.")
+        if number:  # "Adopts the following Declaration:" is printed without a number
+            _el(para, "num", f"{number}.")
         lines = text.split("\n")
         chapeau: list[str] = []
         points: list[dict] = []  # {"num", "lines", "children": [...]}

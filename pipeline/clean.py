@@ -90,6 +90,7 @@ class Lexicon:
 
     def __init__(self, texts: Iterable[str]):
         words: list[str] = []
+        self.bigrams: Counter = Counter()
         self.trigrams: Counter = Counter()
         self.fourgrams: Counter = Counter()
         self.capitalised: Counter = Counter()  # mid-sentence occurrences written Capitalised
@@ -101,12 +102,20 @@ class Lexicon:
                     (self.capitalised if word[0].isupper() else self.lower)[word.lower()] += 1
             tokens = [w.lower() for w in WORD_RE.findall(text)]
             words += tokens
+            self.bigrams.update(zip(tokens, tokens[1:]))
             self.trigrams.update(zip(tokens, tokens[1:], tokens[2:]))
             self.fourgrams.update(zip(tokens, tokens[1:], tokens[2:], tokens[3:]))
         self.doc = Counter(words)
 
     def doc_count(self, word: str) -> int:
         return self.doc[word.lower()]
+
+    def stems(self) -> set[str]:
+        """Every prefix of six letters or more of the document's English words (word families;
+        a misread word is no evidence for its relatives)."""
+        if not hasattr(self, "_stems"):
+            self._stems = {w[:n] for w in self.doc if zipf(w) >= 3.0 for n in range(6, len(w) + 1)}
+        return self._stems
 
     def is_word(self, word: str) -> bool:
         return zipf(word) >= 3.0 or self.doc_count(word) >= 2
@@ -550,6 +559,10 @@ def _footnote_mark(line: WorkLine, work: Work) -> tuple[str, str] | None:
     m = FOOTNOTE_MARK_TOKEN_RE.match(line.text.strip())
     if not m:
         m2 = re.match(r"^(?P<mark>[\ue100-\ue8ff])(?P<rest>\S.*)$", line.text.strip())
+        if not m2 and work.plain:
+            # Plain OCR glues the asterisk, read as a quote, to the word (``“On behalf of``):
+            # an opening quote that nothing closes on the line is no quotation.
+            m2 = re.match(r"^(?P<mark>[“\"*])(?P<rest>[A-Z][^”\"]*)$", line.text.strip())
         if not m2:
             return None
         m = m2
@@ -607,6 +620,13 @@ def mark_small_type_footnotes(work: Work) -> Work:
             ln.role = "footnote"
             if opens:
                 token, rest = tok
+                number = re.match(r"(\d{1,3})\s+(\S.*)$", GLYPH_RE.sub(
+                    lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], rest))
+                if number and int(number.group(1)) == expected and not token.isdigit() \
+                        and (not star_ok or not token.startswith("*")):
+                    # A speck before the number the sequence expects (``* 3 Resolution``,
+                    # the asterisk note already read): the number is the mark.
+                    token, rest = number.group(1), number.group(2)
                 if token.startswith("*") or (star_ok and not token.isdigit() and star_in_masthead
                                              and page == lines[0].page and not any_notes
                                              and j == 0 and token not in "1lIij|"):
@@ -699,8 +719,10 @@ def _mark_small_type_plain(work: Work) -> Work:
             i += 1
             continue
         end, openers = block
-        marks = _sequence_marks([tok for _, tok, _ in openers], expected,
-                                star_ok and (star_evidence or openers[0][1].startswith("*")))
+        star_possible = star_ok and (star_evidence or openers[0][1].startswith("*"))
+        openers = _unmarked_openers(lines, i, end, openers, expected, star_possible)
+        i = min(i, openers[0][0])
+        marks = _sequence_marks([tok for _, tok, _ in openers], expected, star_possible)
         opener_at = {k: (tok, rest) for k, tok, rest in openers}
         for k in range(i, end):
             line = lines[k]
@@ -720,6 +742,48 @@ def _mark_small_type_plain(work: Work) -> Work:
                 line.mark = None
         i = end
     return work
+
+
+def _digit_votes(tokens: list[str], expected: int, star_possible: bool) -> tuple[int, int]:
+    """(digits read right that get their own number, digits that get another) in a block."""
+    marks = _sequence_marks(tokens, expected, star_possible)
+    digits = [(t, m) for t, m in zip(tokens, marks) if t.isdigit()]
+    return sum(t == m for t, m in digits), sum(t != m for t, m in digits)
+
+
+def _unmarked_openers(lines: list[WorkLine], i: int, end: int, openers: list[tuple[int, str, str]],
+                      expected: int, star_possible: bool) -> list[tuple[int, str, str]]:
+    """The block's openers, with a note whose mark OCR lost put back when the digits it read
+    right say one is missing (``* Reissued ... 2007.`` / ``Resolution 217 A (III).`` /
+    ``? Resolution 44/25`` / ``3 United Nations ...``): a capitalised line after a complete
+    note, taken as a note's start only if every digit then gets its own number."""
+    tokens = [tok for _, tok, _ in openers]
+    agree, disagree = _digit_votes(tokens, expected, star_possible)
+    if not disagree:
+        return openers
+    at = {k for k, _, _ in openers}
+    best, best_agree = None, agree
+    # The line just before the block counts when a note (the previous block) precedes it.
+    before = [k for k in range(i - 1, -1, -1) if lines[k].role not in ("blank", "noise")][:2]
+    start = i
+    if len(before) == 2 and lines[before[0]].role == "body" and lines[before[1]].role == "footnote" \
+            and lines[before[0]].page == lines[i].page:
+        start = before[1]
+    prev = None
+    for k in range(start, end):
+        line = lines[k]
+        if line.role not in ("body", "footnote"):
+            continue
+        text = line.text.strip()
+        if k not in at and line.role == "body" and prev is not None \
+                and footnote_complete(_trimmed(prev)) \
+                and re.match(r"[A-Z][a-z]*\b", text) and footnote_complete(_trimmed(text)):
+            trial = sorted(openers + [(k, "", text)])
+            a, d = _digit_votes([tok for _, tok, _ in trial], expected, star_possible)
+            if not d and a > best_agree:
+                best, best_agree = trial, a
+        prev = text
+    return best or openers
 
 
 def _plain_star_evidence(text: str) -> bool:
@@ -794,6 +858,11 @@ def _plain_footnote_block(lines: list[WorkLine], i: int, work: Work, expected: i
         # (n counts the first note as numbered: one less if it was the asterisk note)
         exact = not strict and tok is not None and tok[0] in (str(n - 1), str(n)) \
             and bool(re.search(r"[,.;:]$", note))
+        # Printed right, the next number before a capitalised word opens a note after a
+        # misread stop too; never a date's day ("2 November 2001" goes on the note).
+        exact |= strict and tok is not None and bool(re.search(r"[,.;:]$", note)) \
+            and re.match(r"[A-Z]", tok[1]) is not None
+        exact &= tok is not None and re.match(rf"(?:{MONTH_NAMES})\b", tok[1]) is None
         if tok and (complete or exact or (after_blank and not strict)):
             bad += not complete
             openers.append((j, tok[0], tok[1]))
@@ -855,16 +924,19 @@ def _break_score(a: WorkLine | None, b: WorkLine, layout: Layout) -> int:
         text = text[g.start("word"):]  # OCR's reading of a number: "me Decides"
     numbered = bool(NUMBERED_START_RE.match(text))
     label = bool(LABEL_START_RE.match(text))
-    if not text or not (text[0].isupper() or numbered or label or text[0] in "“\"‘"):
+    if not text or not (text[0].isupper() or numbered or label or text[0] in "“\"‘"
+                        or _structure_line(text)):  # "56th plenary meeting"
         return -9
-    if a is not None and not (ends_paragraph(a.text) or numbered):
+    indented = b.x0 is not None and b.x0 - layout.left >= 1.8 * layout.size
+    if a is not None and not (ends_paragraph(a.text) or numbered
+                              or indented and _ends_before_speck(a.text)):
         return -9
     score = 0
     if numbered:
         score += 2
     if label:
         score += 1
-    if b.x0 is not None and b.x0 - layout.left >= 1.8 * layout.size:
+    if indented:
         score += 2
     if a is not None and a.x1 is not None and a.x1 < layout.right - 4 * layout.size:
         score += 2
@@ -877,6 +949,13 @@ def _break_score(a: WorkLine | None, b: WorkLine, layout: Layout) -> int:
     if PREAMBLE_OPENER_RE.match(text):
         score += 1
     return score
+
+
+def _ends_before_speck(text: str) -> bool:
+    """The line ends a paragraph but for a short capitalised token after its punctuation
+    (``of migration, Bee``: OCR's reading of a speck in the margin). A lower-case word
+    there (``; and``) continues the sentence; a capital one cannot end a paragraph."""
+    return bool(re.search(r"[,;:.][\"”’)]?\s+[A-Z][A-Za-z]{0,2}\W?$", text.rstrip(" " + ANCHOR)))
 
 
 def break_paragraphs_by_layout(work: Work) -> Work:
@@ -904,12 +983,26 @@ def break_paragraphs_by_layout(work: Work) -> Work:
             ln.starts_paragraph = None
         elif prev.page != ln.page and (prev.x1 is None or ln.x0 is None):
             ln.starts_paragraph = None  # no evidence across the page break: unwrap decides
+        elif _centred(ln, layout) or _centred(prev, layout):
+            # A heading (a part's numeral, its title, an annex's label) stands apart from
+            # the justified paragraphs around it; its own lines stay together.
+            ln.starts_paragraph = not (_centred(ln, layout) and _centred(prev, layout)
+                                       and prev.page == ln.page)
         else:
             same_page = prev.page == ln.page
             ln.starts_paragraph = _break_score(prev if same_page else _page_end(prev, ln), ln,
                                                layout) >= 2
         prev = ln
     return work
+
+
+def _centred(ln: WorkLine, layout: Layout) -> bool:
+    """A line set centred: well in from both margins, its middle near the body's middle
+    (an indented first line or a short last line is near one margin)."""
+    if ln.x0 is None or ln.x1 is None or ends_paragraph(ln.text) and not _structure_line(ln.text):
+        return False
+    return (ln.x0 - layout.left >= 4 * layout.size and layout.right - ln.x1 >= 4 * layout.size
+            and abs((ln.x0 + ln.x1) / 2 - (layout.left + layout.right) / 2) <= 3 * layout.size)
 
 
 GARBLED_NUMBER_RE = re.compile(r"^(?P<junk>(?:[^\sA-Za-z]*[A-Za-z]{0,2}[^\sA-Za-z]*\s+){1,2}?)"
@@ -958,14 +1051,23 @@ def restore_paragraph_numbers(work: Work) -> Work:
             n = int(re.match(r"\s*(\d+)", ln.text).group(1))
             if number < n <= number + 3:  # numbers OCR lost before it are skipped
                 number = n
+        elif _part_heading(ln, layout):
+            pass  # "II. Means of implementation": a part's numeral, no paragraph number
         elif (ln.method == "ocr" or plain_break) and prev is not None:
             g = GARBLED_NUMBER_RE.match(ln.text.strip())
             if g and not LABEL_START_RE.match(_lead(ln.text) + " ") and len(g.group("junk").replace(" ", "")) <= 4 and not any(
                     len(t) >= 3 and t.isalpha() and lex.is_word(t) for t in g.group("junk").split()):
                 rest = ln.text.strip()[g.start("word"):]
+            else:
+                rest = _word_read_number(ln, prev, layout, lex, plain_break)
+            if rest is not None:
                 verb = OPERATIVE_OPENER_RE.match(rest)
+                # The line as it would read numbered (same page, method and boxes): OCR's
+                # boxes prove little about gaps, and the score must know they are OCR's.
                 if (verb or number) and _break_score(prev, WorkLine(text=rest, page=ln.page, x0=ln.x0,
-                                                                    top=ln.top, bottom=ln.bottom),
+                                                                    x1=ln.x1, top=ln.top,
+                                                                    bottom=ln.bottom,
+                                                                    method=ln.method),
                                                        layout) + 2 * plain_break >= 2:
                     number += 1
                     ln.text = f"{number}. {rest}"
@@ -975,6 +1077,48 @@ def restore_paragraph_numbers(work: Work) -> Work:
             work.note("restore_paragraph_numbers", work.line_offset(i), before, ln.text)
         prev, blank = ln, False
     return work
+
+
+PART_NUMERAL_RE = re.compile(r"^[IVXL]{1,5}\.?(?:\s|$)")
+
+
+def _part_heading(ln: WorkLine, layout: Layout) -> bool:
+    """A part's numeral with or without its heading (``II``, ``II. Follow-up``), centred:
+    set well in from both margins (plain text: far beyond a first-line indent), where an
+    operative paragraph (whose number OCR may read as ``I.``) starts at the margin."""
+    if not PART_NUMERAL_RE.match(ln.text.strip()) or not _structure_line(ln.text):
+        return False
+    if ln.x0 is not None and ln.x1 is not None and math.isfinite(layout.left):
+        return ln.x0 - layout.left >= 4 * layout.size and layout.right - ln.x1 >= 4 * layout.size
+    return ln.indent >= 12
+
+
+WORD_READ_NUMBER_RE = re.compile(r"^(?P<junk>[a-z][A-Za-z]{0,2}[^\sA-Za-z]{0,2}\s+)"
+                                 r"(?P<word>[A-Z][a-z]+)\b")
+
+
+def _word_read_number(ln: WorkLine, prev: WorkLine, layout: Layout, lex: "Lexicon",
+                      plain_break: bool) -> str | None:
+    """The line without its first token when OCR read the paragraph's number as a short
+    word (``pat Invites``, ``aye Takes note``), else None.
+
+    A short lower-case word is a real word as often as not, so it is read as the number
+    only where nothing else fits: the line before ends a paragraph and is the short last
+    line of a justified paragraph (plain text: a blank line), so this line opens one; a
+    paragraph never opens with a lower-case word; and the word after it is an operative
+    verb that the document writes capitalised nowhere else mid-sentence (``the States``
+    is a continuation, ``pat Invites`` is not).
+    """
+    m = WORD_READ_NUMBER_RE.match(ln.text.strip())
+    if not m or not ends_paragraph(prev.text) or not OPERATIVE_OPENER_RE.match(m.group("word")):
+        return None
+    if not plain_break:
+        if prev.page != ln.page or prev.x1 is None or prev.x1 >= layout.right - 4 * layout.size:
+            return None
+    # This line's own "junk Verb" counts once as a mid-sentence capital.
+    if lex.capitalised[m.group("word").lower()] > 1:
+        return None
+    return ln.text.strip()[m.start("word"):]
 
 
 def _page_end(prev: WorkLine, ln: WorkLine) -> WorkLine:
@@ -1217,6 +1361,7 @@ def unwrap_lines(work: Work) -> Work:
     in_masthead = any(OPENING_RE.match(ln.text) for ln in work.lines if ln.role == "body")
     loose = work.plain and blank_lines_inside_sentences(work.lines)
     pending = interrupted = False
+    after_structure = False  # the paragraph before the current one was a structure line
     last_page, last_indent = None, 0
 
     def flush():
@@ -1255,7 +1400,14 @@ def unwrap_lines(work: Work) -> Work:
             else:
                 new = not current or _starts_new_paragraph(prev, text, pending, interrupted,
                                                            ln.indent > last_indent, loose)
+                # After a blank line, a structure line stands alone, and so does the one
+                # line after it (a part's or an annex's heading), though neither ends in
+                # punctuation.
+                new = new or pending and not interrupted and (
+                    _structure_line(text) or len(current) == 1 and (
+                        _structure_line(current[0]) or after_structure))
             if new:
+                after_structure = len(current) == 1 and _structure_line(current[0])
                 flush()
             elif pending:  # a paragraph rejoined across an interruption
                 work.note("unwrap_lines", work.line_offset(index), "\n\n", " ")
@@ -1267,12 +1419,27 @@ def unwrap_lines(work: Work) -> Work:
     return work
 
 
+# Lines of a resolution's structure that are no sentence: the closing meeting line and its
+# date, an annex's label, a part's numeral (alone or before its heading: "II. Follow-up").
+STRUCTURE_LINE_RE = re.compile(
+    r"^(?:\d{1,3}(?:st|nd|rd|th) plenary meeting"
+    r"|\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December) \d{4}"
+    r"|(?:ANNEX|Annex)(?:es)?(?: [IVXL]{1,5}| \d{1,2})?"
+    r"|[IVXL]{1,5}\.?(?: [A-Z][^,;:]{0,100}[^,;:.])?)$")
+
+
+def _structure_line(text: str) -> bool:
+    return bool(STRUCTURE_LINE_RE.match(_lead(text)))
+
+
 def blank_lines_inside_sentences(lines: list[WorkLine]) -> bool:
     """Plain OCR text puts blank lines inside paragraphs too (skew, specks): seen when a
-    line after a blank line goes on in lower case or with a number that is no label."""
+    line after a blank line goes on in lower case or with a number that is no label
+    (a meeting line, a date, an annex's or a part's label are none)."""
     body = [ln for ln in lines if ln.role in ("body", "blank") and not ln.masthead]
     return any(a.role == "blank" and b.role == "body" and _continues_sentence(b.text)
-               for a, b in zip(body, body[1:]))
+               and not _structure_line(b.text) for a, b in zip(body, body[1:]))
 
 
 def _continues_sentence(text: str) -> bool:
@@ -1310,11 +1477,26 @@ def normalise_spacing(work: Work) -> Work:
 # OCR's readings of a raised mark: a quote, an apostrophe, ?, ! after punctuation.
 QUOTE_LIKE_MARKS = "'’‘?!\"“”"
 GLUED_AFTER_PUNCT_RE = re.compile(
-    rf"(?<=[A-Za-z)\d][,;:.])(?P<g>\*{{1,2}}|[™®°]|\d{{1,2}}|[gsSQ]l?|[{QUOTE_LIKE_MARKS}])"
+    rf"(?<=[A-Za-z)\d”’][,;:.])(?P<g>\*{{1,2}}|[™®°]|\d{{1,2}}|[gsSQ]l?|[{QUOTE_LIKE_MARKS}])"
     r"(?P<rest>[A-Za-z]*)")
 GLUED_AFTER_WORD_RE = re.compile(r"(?:(?<=[a-z]{3})(?P<g>[*™®°’?!]|S|\d{1,2})|(?<=\d{4})(?P<y>[*™®°]))"
                                  r"(?=[\s,;:.\ue000]|$)")
 LOOSE_SYMBOL_RE = re.compile(r"(?<=[A-Za-z,;.]) (?P<g>[*™®°])(?=\s|$)")
+# Plain OCR's other readings of a raised mark standing apart: ``2001. ! and`` (no sentence
+# of a resolution ends in "!", and none goes on in lower case after one), and a digit
+# alone at a paragraph's end (``the General Assembly 5``: a paragraph ends with its stop,
+# so a lone digit there is the marker whose comma OCR lost).
+LOOSE_PLAIN_RE = re.compile(r"(?:(?<=[A-Za-z\d][,;.]) (?P<b>!)(?= [a-z])"
+                            r"|(?<=[A-Za-z]) (?P<d>\d{1,2})(?=[ \ue000]*(?:\n\n|$)))")
+# ... and a raised mark after a quotation's close and stop, with a stray quote OCR added
+# after it at the paragraph's end (``economy”;*”``): the mark, without the speck.
+MARK_THEN_SPECK_RE = re.compile(r"(?<=[”’\"][,;:.])(?P<g>[*™®°!?]|\d{1,2})[”’\"'](?=[ \ue000]*(?:\n|$))")
+MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November"
+          "|December")
+# A date's year with a marker digit glued on (``24 April 19633``): a date's year has four
+# digits, so the fifth (and sixth) cannot belong to it.
+GLUED_TO_YEAR_RE = re.compile(rf"\b(?P<year>(?:{MONTH_NAMES}) (?:19|20)\d\d)(?P<g>\d{{1,2}})"
+                              r"(?=[\s,;:.\ue000]|$)")
 
 
 def mark_marker_glyphs(work: Work) -> Work:
@@ -1341,6 +1523,8 @@ def mark_marker_glyphs(work: Work) -> Work:
             return work.add_glyph(glyph) + " " + rest
         if following not in ("", " ", "\n", ANCHOR):
             return None
+        if glyph[0].isdigit() and ABBREVIATION_END_RE.search(m.string[max(0, m.start() - 8):m.start()]):
+            return None  # "Rev.1", "No.3", "vol.2": the abbreviation's own number
         if m.string[m.start() - 2].isdigit() and not glyph[0].isdigit() \
                 and (glyph[0].isalpha() or not work.plain):
             return None  # "1994,s" is no marker; "2005-2015,1" may be; so may "1968,’"
@@ -1359,6 +1543,15 @@ def mark_marker_glyphs(work: Work) -> Work:
 
     rewrite(work, "mark_marker_glyphs", GLUED_AFTER_WORD_RE, after_word, footnotes=False,
             start=start)
+    if work.plain:  # the layout path sees a raised digit as such
+        rewrite(work, "mark_marker_glyphs", GLUED_TO_YEAR_RE,
+                lambda m: m.group("year") + work.add_glyph(m.group("g")), footnotes=False,
+                start=start)
+        rewrite(work, "mark_marker_glyphs", LOOSE_PLAIN_RE,
+                lambda m: work.add_glyph(m.group("b") or m.group("d")), footnotes=False,
+                start=start)
+        rewrite(work, "mark_marker_glyphs", MARK_THEN_SPECK_RE,
+                lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
     return rewrite(work, "mark_marker_glyphs", LOOSE_SYMBOL_RE,
                    lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
 
@@ -1494,6 +1687,9 @@ ROMAN_CONTEXTS = [
 ]
 
 
+ROMAN_MERGED_RE = re.compile(r"(?<=\d )(?P<pre>(?:[A-Z] )?\()(?P<r>[IVXL1l|]*)D\)?(?=[\s.,;:]|$)")
+
+
 def fix_roman_numerals(work: Work) -> Work:
     """Roman numerals OCR read as digits or bars, where the context calls for one."""
     for pattern in ROMAN_CONTEXTS:
@@ -1506,7 +1702,15 @@ def fix_roman_numerals(work: Work) -> Work:
             return m.group(0)[:cut] + roman + m.group(0)[cut + len(token):]
 
         rewrite(work, "fix_roman_numerals", pattern, fix)
-    return work
+
+    def merged(m: re.Match) -> str | None:
+        # A final "I)" read as one "D" ("2200 A (XXD,"): no session numeral has a D.
+        roman = re.sub(r"[1l|]", "I", m.group("r")) + "I"
+        if len(roman) < 3 or not ROMAN_RE.match(roman):  # "(ID": (II) or (III)? Too short to tell
+            return None
+        return m.group("pre") + roman + ")"
+
+    return rewrite(work, "fix_roman_numerals", ROMAN_MERGED_RE, merged)
 
 
 CONFUSIONS = [("rn", "m"), ("m", "rn"), ("li", "h"), ("h", "li"), ("ti", "u"), ("u", "ti"),
@@ -1546,6 +1750,10 @@ MULTI = {("rn", "m"), ("m", "rn"), ("ri", "n"), ("n", "ri"), ("in", "m"), ("m", 
          ("ti", "u"), ("u", "ti"), ("ii", "u"), ("u", "ii"), ("ii", "n"), ("cl", "d"),
          ("d", "cl"), ("vv", "w"), ("w", "vv"), ("fi", "h"), ("h", "fi"), ("rr", "n"),
          ("tl", "d"), ("ci", "a"), ("ri", "u")}
+# A multi-glyph confusion whose reading has one glyph itself misread: ``rh`` for ``rn`` for
+# ``m`` (``rhigration``). Costs one merge plus one similar glyph.
+MULTI_NEAR = {(o[:k] + x + o[k + 1:], c) for o, c in MULTI for k in range(len(o))
+              for x in "abcdefghijklmnopqrstuvwxyz01" if (o[k], x) in SIMILAR} - MULTI
 THIN = set("iltfrj1.'’`")
 SIMILAR_COST, MULTI_COST, SUB_COST, INDEL_COST, THIN_DELETE_COST = 0.35, 0.35, 1.0, 0.8, 0.5
 
@@ -1578,9 +1786,12 @@ def ocr_cost(obs: str, cand: str) -> float:
                 d[i][j + 1] = min(d[i][j + 1], here + INDEL_COST)
             for lo in (1, 2):
                 for lc in (1, 2):
-                    if (lo, lc) != (1, 1) and i + lo <= n and j + lc <= m \
-                            and (obs[i:i + lo], cand[j:j + lc]) in MULTI:
-                        d[i + lo][j + lc] = min(d[i + lo][j + lc], here + MULTI_COST)
+                    if (lo, lc) != (1, 1) and i + lo <= n and j + lc <= m:
+                        pair = (obs[i:i + lo], cand[j:j + lc])
+                        step = MULTI_COST if pair in MULTI else \
+                            MULTI_COST + SIMILAR_COST if pair in MULTI_NEAR else None
+                        if step is not None:
+                            d[i + lo][j + lc] = min(d[i + lo][j + lc], here + step)
     return d[n][m]
 
 
@@ -1613,9 +1824,19 @@ def ocr_candidates(obs: str, lex: Lexicon, max_edits: int = 2) -> list[tuple[str
     return [(w, ocr_cost(obs, w)) for w, _, _ in near]
 
 
+def _edits(a: str, b: str) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b)
+
+
 def _doc_bonus(lex: Lexicon, word: str) -> float:
+    """The document's evidence for ``word``: it prints it (three times), or failing that a
+    word of its family (``cooperation`` for ``cooperate``: the same stem of six letters or more)."""
     k = lex.doc_count(word)
-    return 2.0 if k >= 3 else 1.0 if k >= 1 else 0.0
+    if k:
+        return 2.0 if k >= 3 else 1.0
+    return 1.0 if len(word) >= 7 and word[:max(6, len(word) - 2)].lower() in lex.stems() else 0.0
 
 
 CHANNEL_WEIGHT = 2.5  # Zipf points one unit of channel cost is worth
@@ -1659,13 +1880,17 @@ def best_correction(token: str, lex: Lexicon, context: "TokenContext | None" = N
         return None
     scored.sort(reverse=True)
     score, cand, cost = scored[0]
-    if len(scored) > 1 and score - scored[1][0] < MIN_LEAD:
+    # A reading that assumes two slips or more must win by more: each slip gives a rival
+    # spelling more room (``conperate``: ``corporate`` or ``cooperate``).
+    if len(scored) > 1 and score - scored[1][0] < MIN_LEAD * (2 if _edits(low, cand) >= 2 else 1):
         return None
     if cost > _max_cost(len(low)) or score - base < MIN_GAIN:
         return None
-    if len(low) <= 5 and not lex.doc_count(cand) and zipf(cand) < 4.5:
+    if len(low) <= 5 and not lex.doc_count(cand) and zipf(cand) < 4.5 \
+            and not (cost <= SIMILAR_COST and zipf(cand) >= 3.5
+                     and (token.islower() or context is None or context.sentence_start)):
         return None
-    return _cased(token, cand, lex, context)
+    return _cased(token, cand, lex, context, slight=cost <= SIMILAR_COST)
 
 
 @dataclass
@@ -1696,7 +1921,8 @@ def _doc_case(lex: Lexicon, word: str) -> tuple[int, int]:
     return lex.capitalised[word.lower()], lex.lower[word.lower()]
 
 
-def _cased(token: str, cand: str, lex: Lexicon, context: "TokenContext | None") -> str | None:
+def _cased(token: str, cand: str, lex: Lexicon, context: "TokenContext | None",
+           slight: bool = False) -> str | None:
     if token.isupper() and len(token) > 1:
         return cand.upper()
     if context is None:
@@ -1709,8 +1935,10 @@ def _cased(token: str, cand: str, lex: Lexicon, context: "TokenContext | None") 
             return cand[:1].upper() + cand[1:]
         return cand[:1].upper() + cand[1:] if caps > lower else cand
     if token[0].isupper() and not context.sentence_start:
-        # A capital in mid-sentence: a name, unless the document writes the word so.
-        if caps or (context.title_case and not lower):
+        # A capital in mid-sentence: a name, unless the document writes the word so. Inside
+        # a Title Case name a word one cheap slip away keeps its capital even if the
+        # document also writes it in lower case ("the Pratection of" in a convention's name).
+        if caps or (context.title_case and (not lower or slight)):
             return cand[:1].upper() + cand[1:]
         return None
     return match_case(token, cand)
@@ -1747,6 +1975,40 @@ def _is_protected(m: re.Match) -> bool:
     right = text.find(" ", m.end())
     chunk = text[left:right if right != -1 else len(text)]
     return bool(re.search(r"[\d/]", chunk)) or chunk.startswith("(")
+
+
+SHORT_TARGETS = ("the", "and", "of", "to", "in", "on", "by", "for", "its", "at", "an", "or", "as",
+                 "is", "be", "with", "from", "that")
+SHORT_TOKEN_RE = re.compile(r"(?<=[A-Za-z,;] )[a-z]{2,3}(?= [A-Za-z])")
+
+
+def correct_short_words(work: Work) -> Work:
+    """Short words OCR garbled (``aspects oe migration``, ``wad``), by the document's context.
+
+    ``correct_words`` never proposes words under four letters: too many are one slip
+    away. Here a two- or three-letter token the document prints only this once, that is
+    no common English word of its own (Zipf < 5), becomes a function word within one
+    substitution of it (``ocr_cost`` <= 1) only when the document prints that function
+    word between the same two neighbours elsewhere (or after the left one and before the
+    right one, twice each), and no other candidate has such evidence.
+    """
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def fix(m: re.Match) -> str | None:
+        token = m.group(0)
+        if token in SHORT_TARGETS or zipf(token) >= 5.0 or lex.doc_count(token) > 1:
+            return None
+        left = WORD_RE.findall(m.string[max(0, m.start() - 40):m.start()])[-1:]
+        right = WORD_RE.findall(m.string[m.end():m.end() + 40])[:1]
+        if not left or not right:
+            return None
+        key = (left[0].lower(), right[0].lower())
+        cands = [c for c in SHORT_TARGETS if ocr_cost(token, c) <= SUB_COST
+                 and (lex.trigrams[(key[0], c, key[1])] >= 1
+                      or (lex.bigrams[(key[0], c)] >= 2 and lex.bigrams[(c, key[1])] >= 2))]
+        return cands[0] if len(cands) == 1 else None
+
+    return rewrite(work, "correct_short_words", SHORT_TOKEN_RE, fix, start=body_start(work.text))
 
 
 def correct_words_by_context(work: Work) -> Work:
@@ -1803,7 +2065,9 @@ def number_footnote_markers(work: Work) -> Work:
         matched = _match_in_order(cands, marks, work, (lo, hi))
         for pos, mark in matched.items():
             edits[pos] = f"[^{mark}]"
-        inserts += _place_lost(text, lo, hi, marks, matched)
+        inserts += _place_lost(text, lo, hi, marks, matched,
+                               {f.mark: f.text for f in work.footnotes})
+    _mark_repeats(work, text, start, edits)
     _mark_asterisk(work, text, start, edits)
     out = []
     for i, ch in enumerate(text):
@@ -1829,6 +2093,23 @@ def number_footnote_markers(work: Work) -> Work:
 
 
 QUOTE_GLYPHS = set("”’\"'“‘`")
+
+
+def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str]) -> None:
+    """A note cited again later (``the 1970 Convention,1`` after ``... 1970,1`` earlier):
+    a digit glued to a word or to the stop after it (not an abbreviation's: ``Add.1``),
+    left over by the in-order numbering, whose number is a marker numbering placed
+    elsewhere, is that marker again."""
+    placed = set(edits.values())
+    for m in GLYPH_RE.finditer(text, start):
+        pos = m.start()
+        glyph = work.glyphs[ord(m.group(0)) - GLYPH_BASE][0]
+        if pos in edits or not glyph.isdigit() or f"[^{glyph}]" not in placed:
+            continue
+        before = text[max(0, pos - 12):pos]
+        if re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3})$", before) \
+                and not ABBREVIATION_END_RE.search(before):  # "Add.1" is a document's part
+            edits[pos] = f"[^{glyph}]"
 
 
 def _unknown_mark(work: Work, ch: str) -> bool:
@@ -1890,21 +2171,42 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
             return w
         return w - PLACE_COST * abs((pos - lo) / span - (index[mark] + 0.5) / k)
 
-    return _align(cands, marks, weight)
+    notes = {f.mark: f.text for f in work.footnotes}
+
+    def lost(i: int, j: int) -> float:
+        # A number left without a candidate is worth a little when its note's content
+        # finds it exactly one place between the candidates around it (``_cited_sites``).
+        a = cands[i - 1] + 1 if i > 0 else lo
+        b = cands[i] if i < len(cands) else hi
+        return LOST_FIT if len(_cited_sites(work.text, a, b, notes.get(marks[j], ""))) == 1 else 0.0
+
+    return _align(cands, marks, weight, lost if work.plain else None)
 
 
-PLACE_COST = 0.05  # below the smallest difference of two weights (see _match_in_order)
+# The evidence in order of strength: a candidate's weight (1, 0.5, 0.2) > what its note
+# cites before it (FIT: 0.1 by name, 0.05 by kind) > a lost number's one cited place
+# (LOST_FIT) > the spread of markers through the text (PLACE_COST, at most).
+LOST_FIT = 0.03
+PLACE_COST = 0.02  # below the smallest difference of two weights (see _match_in_order)
 WEAK = 0.2  # the plausibility of a weak candidate (see _mark_weight)
 
 
 def _mark_weight(work: Work, pos: int, mark: str) -> float:
     """How plausible the candidate at ``pos`` is as marker ``mark`` (0: it cannot be)."""
     glyph, certain = work.glyphs[ord(work.text[pos]) - GLYPH_BASE]
+    text = work.text
+    word = re.search(r"(?<![\w-])([A-Za-z]+)$", text[max(0, pos - 20):pos])
+    if word and word.group(1).lower() in MARKERLESS_WORDS:
+        return 0  # a marker ends what it cites, never an article or a preposition
     if glyph.isdigit():  # OCR's digit: right or wrong, but never a different number
+        if re.search(r"(?<![\d,])\d{1,3}\.$", text[max(0, pos - 6):pos]) \
+                and re.match(r" [a-z]", text[pos + 1:pos + 3]):
+            # A decimal's digit ("0.5 per cent"): after a short number, the sentence going on
+            # in lower case. (A year's misread comma, "1968.2 and", is the marker's place.)
+            return 0
         return 3 if glyph == mark else 0
     if not work.plain:
         return 1
-    text = work.text
     if re.fullmatch(r"[ \t]*\d{1,3}\.[ \t]*", text[text.rfind("\n", 0, pos) + 1:pos]):
         return 0  # a glyph after a paragraph's number ("1. ’ Takes note") is a speck
     previous = text[pos - 1:pos]
@@ -1913,18 +2215,80 @@ def _mark_weight(work: Work, pos: int, mark: str) -> float:
             return 1  # a name's end (``Cultural Rights’ and``): a mark stands there
         # After a lowercase word: an apostrophe or a speck far more often than a mark.
         word = re.search(r"[A-Za-z]+$", text[max(0, pos - 40):pos]).group(0)
-        return WEAK if word[0].islower() else 0.5
-    return 1
+        fit = _note_fit(work, pos, mark)
+        if word[0].islower() and not fit and _cites_kind(work, mark):
+            return 0  # a weak glyph where nothing of what the note cites is mentioned
+        return (WEAK if word[0].islower() else 0.5) + FIT * fit
+    return 1 + FIT * _note_fit(work, pos, mark)
 
 
-def _align(cands: list[int], marks: list[str], weight) -> dict[int, str]:
-    """The in-order matching of ``cands`` to ``marks`` of greatest total weight."""
+MARKERLESS_WORDS = frozenset("the a an of to in on for by with at from and or its their".split())
+FIT = 0.1  # a fitting note's pull: under any difference of weights above, over LOST_FIT
+# Words of a note that name no particular text (its citation's own furniture).
+NOTE_FURNITURE = {"United", "Nations", "Report", "Resolution", "See", "Official", "Records",
+                  "General", "Assembly", "Session", "Supplement", "Sales", "Treaty", "Series",
+                  "Also", "Ibid", "Corr", "Annex", "Vol", "Chap", "Sect"}
+KIND_CUES = [  # (what the note is, what the words before its marker then say)
+    (re.compile(r"Treaty Series"),
+     re.compile(r"\b(?:Convention|Covenant|Agreement|Protocol|Treaty|Charter|Statute)\b")),
+    (re.compile(r"^(?:See\s+)?(?:also\s+)?[AES]/[\w.]+(?:/[\w.]+)+"),
+     re.compile(r"\b(?:[Rr]eports?|[Nn]otes?|[Ss]ummary|[Ll]etters?|[Ss]tatements?)\b")),
+]
+
+
+RESOLUTION_NOTE_RE = re.compile(r"^(?:See\s+(?:also\s+)?)?[Rr]esolution\s+\d")
+
+
+def _cites_kind(work: Work, mark: str) -> bool:
+    """Note ``mark`` cites a kind of text whose mention ``_note_fit`` can look for."""
+    note = next((f.text for f in work.footnotes if f.mark == mark), "")
+    return any(kind.search(note) for kind, _ in KIND_CUES) or bool(PUBLICATION_NOTE_RE.search(note)) \
+        or bool(RESOLUTION_NOTE_RE.match(note))
+
+
+def _note_fit(work: Work, pos: int, mark: str) -> float:
+    """1 when the words before ``pos`` are what note ``mark`` cites by name, 0.5 when they
+    are of the kind it cites, else 0.
+
+    A note names what it cites: its title words stand before the marker (``... Conference
+    on Population and Development,¹`` for "Report of the International Conference on
+    Population and Development"); a Treaty Series note cites a convention or agreement,
+    a document symbol a report, note or letter, a resolution a Title-Case name.
+    """
+    note = next((f.text for f in work.footnotes if f.mark == mark), None)
+    if not note:
+        return 0.0
+    text = work.text
+    para = text.rfind("\n\n", 0, pos) + 1
+    before = GLYPH_RE.sub("", text[max(para, pos - 300):pos])
+    clause = re.split(r"[;:]|\b(?:which|who)\s",
+                      before.rstrip(" ,;:.”’\"'"))[-1]
+    titles = {w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", note)} - NOTE_FURNITURE
+    if len(titles & set(re.findall(r"\b[A-Z][a-z]{3,}\b", before[-90:]))) >= 2:
+        return 1.0
+    for kind, cue in KIND_CUES:
+        if kind.search(note):
+            return 0.5 if cue.search(clause) else 0.0
+    if RESOLUTION_NOTE_RE.match(note):
+        return 0.5 if re.search(r"\b[A-Z][a-z]+[,;:.]?\s*$", before) else 0.0
+    return 0.0
+
+
+def _align(cands: list[int], marks: list[str], weight, lost=None) -> dict[int, str]:
+    """The in-order matching of ``cands`` to ``marks`` of greatest total weight.
+
+    ``lost(i, j)``, if given, is what leaving number j without a candidate is worth when
+    it falls before candidate i (a place its note's content finds there)."""
     n, k = len(cands), len(marks)
     best = [[0.0] * (k + 1) for _ in range(n + 1)]
+    if lost:
+        for j in range(k - 1, -1, -1):
+            best[n][j] = lost(n, j) + best[n][j + 1]
     for i in range(n - 1, -1, -1):
         for j in range(k - 1, -1, -1):
             w = weight(cands[i], marks[j])
-            best[i][j] = max(best[i + 1][j], best[i][j + 1], w + best[i + 1][j + 1] if w else 0)
+            skip_mark = best[i][j + 1] + (lost(i, j) if lost else 0)
+            best[i][j] = max(best[i + 1][j], skip_mark, w + best[i + 1][j + 1] if w else 0)
     out, i, j = {}, 0, 0
     while i < n and j < k:
         w = weight(cands[i], marks[j])
@@ -1947,8 +2311,10 @@ def _ends_name(text: str, pos: int) -> bool:
 
 
 def _place_lost(text: str, lo: int, hi: int, marks: list[str],
-                matched: dict[int, str]) -> list[tuple[int, str]]:
-    """Insertion points for numbers without a candidate, from the enumeration they fall in."""
+                matched: dict[int, str], notes: dict[str, str] | None = None
+                ) -> list[tuple[int, str]]:
+    """Insertion points for numbers without a candidate, from the enumeration they fall in,
+    or (one number lost) from what its note cites (``_cited_sites``)."""
     pos_of = {mark: pos for pos, mark in matched.items()}
     inserts = []
     j = 0
@@ -1974,8 +2340,121 @@ def _place_lost(text: str, lo: int, hi: int, marks: list[str],
             sites = enumeration_item_ends(text, *region)
             if len(sites) == len(gap):
                 inserts += [(site, f"[^{mark}]") for site, mark in zip(sites, gap)]
+                j += len(gap)
+                continue
+        if notes:
+            # Between its neighbours' markers, wherever the paragraphs: the one place
+            # that mentions what the note cites, if there is exactly one (and the places
+            # of the gap's numbers keep their order).
+            last = left if left is not None else lo - 1
+            for mark in gap:
+                sites = _cited_sites(text, left + 1 if left is not None else lo,
+                                     right if right is not None else hi, notes.get(mark, ""))
+                if len(sites) == 1 and sites[0] > last:
+                    inserts.append((sites[0], f"[^{mark}]"))
+                    last = sites[0]
         j += len(gap)
     return inserts
+
+
+DOCUMENT_NOTE_RE = re.compile(r"^(?:See\s+(?:also\s+)?)?[AESaes]/[\w.]+(?:/[\w.]+)+"
+                              r"(?:\s+and\s+(?:Add|Corr)\.\d+)?(?:,\s*annex)?\.?$")
+DOCUMENT_MENTION_RE = re.compile(r"\b[Tt]he (?:[a-z]+ )?(?:report|note|summary|letter)s?\b")
+PUBLICATION_NOTE_RE = re.compile(r"\bpublication\b|\bSales No\b")
+PUBLICATION_MENTION_RE = re.compile(r"\b[Tt]he (?:[A-Z][a-z]+ )+(?:Report|Survey|Yearbook|Review"
+                                    r"|Outlook|Handbook)(?: \d{4})?\b")
+
+
+# The head nouns of texts a resolution adopts or endorses (what a "Resolution 60/1" note
+# cites): a body's name (Commission, Conference) is no such text.
+INSTRUMENT_NOUNS = frozenset("Declaration Convention Covenant Programme Plan Platform Outcome "
+                             "Agenda Strategy Charter Principles Rules Consensus Compact "
+                             "Framework Guidelines Code Protocol Statute".split())
+
+
+def _instrument_name_ends(text: str, lo: int, hi: int) -> list[int]:
+    """Ends of Title-Case names in ``text[lo:hi]`` that hold an instrument noun (``the 2005
+    World Summit Outcome,``, ``the Universal Declaration of Human Rights,``): after the
+    name's last word and the stop that follows it; a name already marked is no site."""
+    tokens = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[^\s\ue000]+", text[lo:hi])]
+    sites, i = [], 0
+    while i < len(tokens):
+        if tokens[i][2].rstrip(",;:.") not in INSTRUMENT_NOUNS:
+            i += 1
+            continue
+        j, end = i, None
+        while j < len(tokens):
+            word = tokens[j][2]
+            if word.strip(".") in NAME_CONNECTORS:
+                word = word.strip(".")  # OCR's specks: no stop ends "the" (``the. Rights``)
+            bare = word.rstrip(",;:.")
+            if GLYPH_RE.search(word) or "[^" in word or re.search(r"[\"“”’']", word):
+                end = None  # marked already, or a quotation: no place for a lost marker
+                break
+            nxt = tokens[j + 1][2] if j + 1 < len(tokens) else ""
+            if bare[:1].isupper():
+                end = tokens[j][1]
+                if word != bare and not (word.endswith(",") and nxt[:1].isupper()):
+                    break  # its stop ends the name ("Economic, Social" goes on)
+            elif bare in NAME_CONNECTORS and word == bare \
+                    and any(t[2].strip(".")[:1].isupper() for t in tokens[j + 1:j + 3]) \
+                    and not (bare == "and" and nxt == "the"):
+                pass
+            else:
+                break
+            j += 1
+        if end is not None and text[lo + end - 1] in ",;:." :
+            sites.append(lo + end)
+        i = j + 1
+    return sites
+
+
+def _inside_name(text: str, k: int) -> bool:
+    """The stop at ``k`` stands between two capitalised words (OCR's ``Secretary: General``):
+    no clause ends inside a name."""
+    return bool(re.search(r"\b[A-Z][a-z]+$", text[max(0, k - 30):k])
+                and re.match(r"\s[A-Z][a-z]+\b", text[k + 1:k + 30]))
+
+
+def _cited_sites(text: str, lo: int, hi: int, note: str) -> list[int]:
+    """Where the marker of a note citing a document or a publication stands in
+    ``text[lo:hi]``: after the stop that closes the clause mentioning it (``the report of
+    the Secretary-General on X;``, ``the World Youth Report 2007,``), a clause with no
+    marker or candidate yet. A document symbol cites a report, note, summary or letter;
+    a United Nations publication a Title-Case report or survey by name."""
+    if DOCUMENT_NOTE_RE.match(note.strip()):
+        mention = DOCUMENT_MENTION_RE
+    elif PUBLICATION_NOTE_RE.search(note):
+        mention = PUBLICATION_MENTION_RE
+    elif RESOLUTION_NOTE_RE.match(note.strip()):
+        # (a site where a candidate stands is that candidate's, not a lost marker's)
+        return [k for k in _instrument_name_ends(text, lo, hi)
+                if not GLYPH_RE.match(text, k) and not text.startswith("[^", k)]
+    else:
+        return []
+    sites = []
+    for m in mention.finditer(text, lo, hi):
+        quoted, k = False, m.end()
+        while k < hi:  # the clause's stop, outside any quotation
+            ch = text[k]
+            if ch in "“":
+                quoted = True
+            elif ch in "”":
+                quoted = False
+            elif ch == "\n" or (not quoted and ch in ",;:." and text[k + 1:k + 2] in (" ", "\n", "”", "")
+                                and not _inside_name(text, k)):
+                break
+            k += 1
+        if k >= hi or text[k] == "\n":
+            continue
+        site = k + 1
+        if text[site:site + 1] in ("”",):
+            site += 1
+        if GLYPH_RE.search(text, m.start(), site + 1) or "[^" in text[m.start():site + 2]:
+            continue
+        if site not in sites:
+            sites.append(site)
+    return sites
 
 
 NAME_CONNECTORS = {"of", "on", "the", "for", "against", "and", "in", "to", "at", "de", "its"}
@@ -2051,11 +2530,417 @@ def mark_masthead_asterisks(work: Work) -> Work:
     return work
 
 
+MARKER_AFTER_STOP_RE = re.compile(r"(?<=\w)\.(?P<m>\[\^[^\]]+\])(?= [a-z])")
+MARKER_BARE_END_RE = re.compile(r"(?<=[A-Za-z0-9”’)])(?P<p>[.;]?)(?P<m>\[\^[^\]*]+\])"
+                                r"(?=[ \ue000]*\n\n)")
+MARKER_AT_ITEM_END_RE = re.compile(r"(?m)^(?P<n>\d{1,3})\.\s.*?(?P<p>[,:])(?P<m>\[\^[^\]]+\])"
+                                   r"(?=[ \ue000]*\n+(?P<next>\d{1,3})\.\s)")
+
+
+def fix_marker_punctuation(work: Work) -> Work:
+    """The stop a raised marker touches, as the sentence needs it.
+
+    OCR reads the punctuation under a marker's raised digit badly (``Outcome,⁶`` comes
+    out ``Outcome.®``, ``development;³`` as ``development,’``). A full stop before a
+    marker that the sentence goes on after in lower case (``Outcome.[^6] in which``) is a
+    comma, unless it ends an abbreviation (``para.``); the comma or colon ending a
+    numbered operative paragraph followed by the next numbered one is the semicolon
+    that paragraph ends with; a marker straight after a paragraph's last word gets the
+    paragraph's stop back. Only stops a marker touches: elsewhere OCR reads them well
+    enough, and the marker is this step's evidence that the stop was disturbed.
+    """
+    def stop(m: re.Match) -> str | None:
+        head = m.string[max(0, m.start() - 12):m.start() + 1]
+        if ABBREVIATION_END_RE.search(head) or re.search(r"(?:\b[A-Za-z]{1,2}|\betc)\.$", head):
+            return None
+        return "," + m.group("m")
+
+    def item_end(m: re.Match) -> str | None:
+        if int(m.group("next")) != int(m.group("n")) + 1:
+            return None
+        return m.group(0)[:m.start("p") - m.start()] + ";" + m.group("m")
+
+    def bare_end(m: re.Match) -> str | None:
+        text = m.string
+        para = text.rfind("\n\n", 0, m.start()) + 2
+        operative = re.search(r"(?m)^\d{1,3}\.\s", text[start:para]) is not None \
+            or NUMBERED_START_RE.match(text[para:m.start()]) is not None
+        following = text[m.end():].lstrip(" \ue000\n")
+        if m.group("p"):
+            # A preamble paragraph ends with a comma however OCR read it (``abuse.[^4]``),
+            # unless it ends a sub-item (``(b) ...;``) or an abbreviation (``No.``).
+            last_line = text[text.rfind("\n", 0, m.start()) + 1:m.end("p")]
+            if operative or LABEL_START_RE.match(last_line) \
+                    or not PREAMBLE_OPENER_RE.match(following) \
+                    or ABBREVIATION_END_RE.search(last_line) or last_line.endswith("etc."):
+                return None
+            return "," + m.group("m")
+        if not text[m.start() - 1].isalpha():
+            return None
+        if not operative and not NUMBERED_START_RE.match(following) \
+                and not PREAMBLE_OPENER_RE.match(following):
+            return None
+        if operative and not NUMBERED_START_RE.match(following):
+            return None
+        return ("," if not operative else ";") + m.group("m")
+
+    start = body_start(work.text)
+    rewrite(work, "fix_marker_punctuation", MARKER_AFTER_STOP_RE, stop, footnotes=False,
+            start=start)
+    # A marker ending a paragraph straight after a word lost the paragraph's stop with
+    # it (``the General Assembly 5``): a preamble paragraph ends with a comma, an
+    # operative one followed by the next with a semicolon.
+    rewrite(work, "fix_marker_punctuation", MARKER_BARE_END_RE, bare_end, footnotes=False,
+            start=start)
+    return rewrite(work, "fix_marker_punctuation", MARKER_AT_ITEM_END_RE, item_end,
+                   footnotes=False, start=start)
+
+
 def drop_block_anchors(work: Work) -> Work:
     """Remove the footnote-block anchors now that numbering has used them."""
     rewrite(work, "drop_block_anchors", re.compile(rf" ?{ANCHOR}"), lambda m: "")
     work.text = re.sub(r"\n{3,}", "\n\n", work.text).strip()
     return work
+
+
+# --- punctuation and hyphens OCR made of specks and line ends --------------------------
+
+# Abbreviations a full stop may end in running text (``para. 3``, ``i.e. the``).
+STOP_ABBREVIATIONS = frozenset(
+    "no nos vol vols chap chaps para paras sect art arts p pp corr add rev suppl ibid op cit "
+    "etc eg ie cf al approx fig mr ms mrs dr st inc ltd co corp sess res doc annex ed eds".split())
+# Closed-class words: never one half of a hyphenated compound of two words in this prose
+# (``an-estimated``, ``their-resolve``, ``States-to`` are spaces OCR read as hyphens).
+SPACE_WORDS = frozenset("the an and or nor their its his her that this these those which whose "
+                        "with from is are was were be been has have to of".split())
+# Words that name a letter after them ("subparagraph c", "annex b"): that letter is no speck.
+LETTER_NAMERS = ("paragraph", "subparagraph", "item", "option", "letter", "annex", "chapter",
+                 "part", "section", "column", "line", "point")
+# Words a sentence never ends with: a full stop after one is a speck.
+NEVER_FINAL = frozenset("the an and or nor their its his her of to with from for by at on in "
+                        "into upon".split())
+MONTHS = frozenset("january february march april may june july august september october "
+                   "november december".split())
+CLAUSE_OPENERS = frozenset("and or but nor which who whom whose where when while including in as "
+                            "if inter with".split())
+LABEL_RE = re.compile(r"^\((?P<label>[a-z]{1,2}|[ivx]+)\)\s")
+
+
+def _known(lex: Lexicon, word: str) -> bool:
+    return zipf(word) >= 3.0 or lex.doc_count(word) >= 2
+
+
+def fix_stray_punctuation(work: Work) -> Work:
+    """Specks OCR read as punctuation where the sentence has none.
+
+    Each rule is a reading no printed sentence has: an opening ``‘`` or ``“`` that nothing
+    closes before the paragraph ends (``‘Bearing``); a closing ``’`` after a word that no
+    quote opened and that is no plural's possessive (``in’ the``); a full stop after a
+    known word that is no abbreviation, followed by a word in lower case (``the. report``:
+    a sentence never starts in lower case); a stop or a hyphen glued to the front of a
+    word (``.and``, `` -women``); a full stop glued between two known words
+    (``export.earnings``) or inside a date (``May.2003``); a stop or colon after a word no
+    sentence ends with (``of the. Rights``); a quote mark between two words where a space
+    was (``and‘targets``); a lone letter or sign between words; underscores (the type has
+    none); an abbreviation's stop read as a comma (``No, 3``). A comma, colon or stop
+    between two words otherwise goes only with the document's evidence: the same two words
+    stand together elsewhere without it, at least twice, and never with it.
+    """
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    plain_pairs, punct_pairs = Counter(), Counter()
+    for text in [work.text] + [f.text for f in work.footnotes]:
+        for m in re.finditer(r"(?=(?<![A-Za-z])([A-Za-z]+)([,:.]?) ([A-Za-z]+)(?![A-Za-z]))", text):
+            key = (m.group(1).lower(), m.group(3).lower())
+            (punct_pairs if m.group(2) else plain_pairs)[key] += 1
+
+    def paragraph_of(m: re.Match) -> tuple[str, str]:
+        text = m.string
+        lo = text.rfind("\n", 0, m.start()) + 1
+        hi = text.find("\n", m.end())
+        return text[lo:m.start()], text[m.end():hi if hi != -1 else len(text)]
+
+    def open_quote(m: re.Match) -> str | None:
+        before, after = paragraph_of(m)
+        closing = "”\"’'" if m.group(0) == "“" else "’'"
+        nxt = after.find(m.group(0))
+        scope = after if nxt == -1 else after[:nxt]
+        return None if any(c in scope for c in closing) else ""
+
+    def close_quote(m: re.Match) -> str | None:
+        before, _ = paragraph_of(m)
+        return None if before.count("‘") > before.count("’") else ""
+
+    def full_stop(m: re.Match) -> str | None:
+        word = m.group("w")
+        if word.lower() in STOP_ABBREVIATIONS or len(word) < 2 or word.isupper() \
+                or not _known(lex, word):
+            return None
+        return word + " "
+
+    def glued_stop(m: re.Match) -> str | None:
+        a, b = m.group("a"), m.group("b")
+        if not (zipf(a) >= 2.5 or lex.doc_count(a) >= 2) or not _known(lex, b) \
+                or a.lower() in STOP_ABBREVIATIONS:
+            return None
+        return f"{a} {b}"
+
+    def inner_stop(m: re.Match) -> str | None:
+        key = (m.group("a").lower(), m.group("b").lower())
+        if m.group("p") == "," and key[1] in CLAUSE_OPENERS:  # a comma before "and" is often printed
+            return None
+        if plain_pairs[key] >= 2 and punct_pairs[key] == 1:
+            return f"{m.group('a')} {m.group('b')}"
+        return None
+
+    def lone_letter(m: re.Match) -> str | None:
+        # "subparagraphs b and c", "options a or b": letters named in a list stay.
+        prev = re.findall(r"[A-Za-z]+", m.string[max(0, m.start() - 30):m.start()])[-1:]
+        nxt = re.match(r"[A-Za-z]+", m.string[m.end():])
+        neighbours = {w.lower() for w in prev + [nxt.group(0) if nxt else ""]}
+        named = prev and prev[0].lower().startswith(LETTER_NAMERS)
+        return None if neighbours & {"and", "or", "to"} or named else ""
+
+    def glued_date(m: re.Match) -> str | None:
+        if m.group("a") is not None:
+            return m.group("a") + " " if m.group("a").lower() in MONTHS else None
+        word = re.match(r"[A-Za-z]+", m.string[m.end():]).group(0)
+        return (m.group("d") or "") + " " if word.lower() in MONTHS else None
+
+    def stop_inside(m: re.Match) -> str | None:
+        word = m.group("a").lower()
+        if word in NEVER_FINAL or (word in MONTHS and re.match(r" \d{4}\b", m.string[m.end():])):
+            return m.group("a")
+        return None
+
+    rules = [
+        (re.compile(r" ?(?<![\w])_+(?![\w])|_+(?=[A-Za-z])"), lambda m: ""),
+        # Doubled stops (``1999..``) that are no ellipsis.
+        (re.compile(r"(?<=[A-Za-z0-9”)])\.\.(?!\.)"), lambda m: "."),
+        # A quote mark between two words where a space was ("and‘targets", "seat'belts");
+        # contractions and possessives ("State's", "don't", "we'll") stay.
+        (re.compile(r"(?<=[a-z])['‘’](?=(?!(?:s|t|d|ll|re|ve|m)\b)[a-z]{2,})"), lambda m: " "),
+        # A single function word in single quotes ("‘the’") is two specks, not a quotation.
+        (re.compile(r"‘(?P<w>[A-Za-z]+)’"),
+         lambda m: m.group("w") if m.group("w").lower() in NEVER_FINAL | {"a"} else None),
+        (re.compile(r"‘(?=[A-Za-z])|“(?=[A-Za-z])"), open_quote),
+        (re.compile(r"(?<=[A-Za-rt-z])’(?=[\s,;:.)]|$)"), close_quote),
+        (re.compile(r"(?<![\w.])(?P<w>[A-Za-z]+)\. (?=[a-z]{2})"), full_stop),
+        (re.compile(r"(?<=\s)[.,:;](?=[A-Za-z]{2})"), lambda m: ""),
+        (re.compile(r"(?<=\s)-(?=[A-Za-z]{2,}[\s,;:.])"), lambda m: ""),
+        (re.compile(r"(?<![\w./@:\-])(?P<a>[A-Za-z]{3,})\.(?P<b>[a-z]{2,})(?![\w./@\-])"), glued_stop),
+        (re.compile(r"(?<![\w.])(?P<a>[A-Za-z]+)(?P<p>[,:.]) (?P<b>[A-Za-z]+)(?![\w])"), inner_stop),
+        # A stop after a word no sentence ends with ("of the. Rights"), or inside a date.
+        (re.compile(r"(?<![\w.])(?P<a>[A-Za-z]+)[.:](?= [A-Za-z0-9])"), stop_inside),
+        # A stop glued inside a date ("May.2003", "22.December").
+        (re.compile(r"(?<![\w.])(?P<a>[A-Za-z]+)\.(?=\d{4}\b)|(?<=\b\d)(?P<d>\d?)\.(?=[A-Z][a-z]+\b)"),
+         glued_date),
+        # An abbreviation glued to its number ("vol.1091").
+        (re.compile(r"(?<![A-Za-z])(?P<a>No|Nos|vol|vols|chap|para|paras|pp?)\.(?=\d)"),
+         lambda m: m.group("a") + ". "),
+        # Specks standing alone between words: no printed sign stands so.
+        (re.compile(r"(?<=\S) [|~¢<>\"^](?= )"), lambda m: ""),
+        # A comma glued between two words: the two words stand so elsewhere, or a space is lost.
+        (re.compile(r"(?<![\w.])(?P<a>[A-Za-z]+),(?P<b>[A-Za-z]+)(?![\w])"),
+         lambda m: f"{m.group('a')} {m.group('b')}"
+         if plain_pairs[(m.group("a").lower(), m.group("b").lower())] else f"{m.group('a')}, {m.group('b')}"),
+        # A lone lower-case letter between words is a speck ("a" is a word; labels are "(b)").
+        (re.compile(r"(?<=[A-Za-z,;] )[b-hj-z] (?=[A-Za-z])|(?<=[A-Za-z] )i (?=[a-z])"), lone_letter),
+        # ``No, 123`` / ``vol, 1091``: an abbreviation's full stop read as a comma.
+        (re.compile(r"(?<![A-Za-z])(?P<a>No|Nos|vol|vols|chap|para|paras|sect|art|pp?),"
+                    r"(?= (?:\d|[A-Z]\.\d|[IVXL]+\b))"),
+         lambda m: m.group("a") + "."),
+    ]
+    for pattern, fix in rules:
+        rewrite(work, "fix_stray_punctuation", pattern, fix, start=body_start(work.text))
+    return work
+
+
+def date_hyphen(text: str, start: int, a: str, b: str) -> str | None:
+    """What a hyphen between date parts ``a-b`` (``a`` at ``start`` in ``text``) is.
+
+    "range": a hyphen that joins two dates, or two days, months or years, is printed
+    (``24-28 November``, ``24 October-28 November 1978``, ``January-March``,
+    ``1978-1979``, ``June 2005-May 2006``): the end of one date against the start of
+    the next. "one date": the hyphen sits inside what can only be one date, where a
+    range cannot start (``22-December 2005``: a bare day never ends a range's first
+    date; ``December-2005``: a year never starts its second): OCR read the space as
+    a hyphen. None: not two date parts.
+    """
+    def part(w: str) -> str | None:
+        if w.lower() in MONTHS:
+            return "month"
+        if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31:
+            return "day"
+        if w.isdigit() and len(w) == 4:
+            return "year"
+        return None
+
+    left, right = part(a), part(b)
+    if left is None or right is None:
+        return None
+    before = text[max(0, start - 12):start]
+    if left == "day" and right == "month":
+        # "October 22-December 5": a day after its month ends a date; the hyphen is a range.
+        after_month = re.search(r"([A-Za-z]+)\W{0,2}\s$", before)
+        if after_month and after_month.group(1).lower() in MONTHS:
+            return "range"
+        return "one date"
+    if left == "month" and right == "year":
+        return "one date"  # "December-2005": the year of that month
+    return "range"
+
+
+def fix_hyphens(work: Work) -> Work:
+    """Hyphens OCR doubled, spaced or read for a space.
+
+    ``non- -discriminatory`` (a hyphen read twice) is ``non-discriminatory``; ``Secretary-
+    General`` (a line-end hyphen whose line break became a space) is joined as
+    ``dehyphenate`` would join it: without the hyphen when the union is a known word the
+    document never hyphenates, with it otherwise; a hyphen before ``and``/``or``/``to``
+    is a suspended compound (``short- and long-term``) and stays. A hyphen between two
+    words one of which is a closed-class word (``an-estimated``, ``States-to``) or inside
+    what can only be one date (``22-December 2005``) is a space, unless the document
+    hyphenates the same pair elsewhere; a hyphen in a range of dates, days, months or
+    years (``24 October-28 November``, ``5-13 September``) is printed and stays
+    (``date_hyphen``).
+    A space inside a symbol after a slash (``45/ 158``) goes.
+    """
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    texts = [work.text] + [f.text for f in work.footnotes]
+    hyphenated = Counter(m.group(0).lower() for t in texts
+                         for m in re.finditer(r"(?<![\w-])[A-Za-z0-9]+-[A-Za-z0-9]+(?![\w-])", t))
+    apart = Counter((m.group(1).lower(), m.group(2).lower()) for t in texts
+                    for m in re.finditer(r"(?=(?<![\w-])([A-Za-z]+) ([A-Za-z]+)(?![\w-]))", t))
+
+    def spaced(m: re.Match) -> str | None:
+        a, b = m.group("a"), m.group("b")
+        if b.lower() in ("and", "or", "to", "nor"):
+            return None
+        if (a + b).isalpha() and lex.is_word(a + b) and not b[0].isupper() \
+                and f"{a}-{b}".lower() not in hyphenated:
+            return a + b  # a line-end hyphenation ("develop- ment")
+        if not all(w.isdigit() or zipf(w) >= 3.8 or lex.doc_count(w) >= 2 for w in (a, b)):
+            return None  # a garbled half ("Secretary- Gowri"): joining would only hide it
+        return f"{a}-{b}"
+
+    def for_space(m: re.Match) -> str | None:
+        a, b = m.group("a"), m.group("b")
+        if hyphenated[f"{a}-{b}".lower()] > 1:
+            return None
+        words = (a.isalpha() or b.isalpha()) and (a.lower() in SPACE_WORDS or b.lower() in SPACE_WORDS)
+        date = date_hyphen(m.string, m.start("a"), a, b) == "one date"
+        # The document prints the two words apart, twice at least, and never joined.
+        evidence = a.isalpha() and b.isalpha() and apart[(a.lower(), b.lower())] >= 2
+        return f"{a} {b}" if words or date or evidence else None
+
+    rules = [
+        (re.compile(r"(?<=[A-Za-z0-9])- [-~](?=[A-Za-z0-9])"), lambda m: "-"),
+        (re.compile(r"(?<![\w-])(?P<a>[A-Za-z]+|\d+)- (?P<b>[A-Za-z]+|\d+)(?![\w-])"), spaced),
+        (re.compile(r"(?<![\w\-/.])(?P<a>[A-Za-z]+|\d{1,2}|\d{4})-(?P<b>[A-Za-z]+|\d{1,2}|\d{4})(?![\w\-/])"),
+         for_space),
+        (re.compile(r"(?<=[A-Za-z][,;.])-(?=[A-Za-z])"), lambda m: " "),
+        # A hyphen read as a stop or lost in a space, where the document prints the compound
+        # elsewhere ("Secretary: General", "sixty -sixth").
+        (re.compile(r"(?<![\w-])(?P<a>[A-Za-z]+)(?:[:;,.] | -|: ?-)(?P<b>[A-Za-z]+)(?![\w-])"),
+         lambda m: f"{m.group('a')}-{m.group('b')}"
+         if hyphenated[f"{m.group('a')}-{m.group('b')}".lower()] >= 1 else None),
+        (re.compile(r"(?<=\d/) (?=\d)"), lambda m: ""),
+    ]
+    for pattern, fix in rules:
+        rewrite(work, "fix_hyphens", pattern, fix, start=body_start(work.text))
+    return work
+
+
+def fix_clause_ends(work: Work) -> Work:
+    """The stop that ends an operative paragraph or a lettered sub-paragraph.
+
+    Numbered operative paragraphs followed by the next number, and lettered items
+    followed by the next letter, end in a semicolon: a comma or colon OCR read there
+    (``centre,``, ``unemployed:``) is that semicolon (a colon stays when the next item is
+    the first of a list it opens). Ends touching a marker are ``fix_marker_punctuation``'s.
+    """
+    def label_next(a: str, b: str) -> bool:
+        return len(a) == 1 and len(b) == 1 and ord(b) == ord(a) + 1
+
+    def fix_text(text: str, base: int) -> str:
+        paras = text.split("\n\n")
+        offset = 0
+        for i, para in enumerate(paras[:-1]):
+            nxt = paras[i + 1]
+            cur_n = re.match(r"^(\d{1,3})\.\s", para)
+            nxt_n = re.match(r"^(\d{1,3})\.\s", nxt)
+            cur_l, nxt_l = LABEL_RE.match(para), LABEL_RE.match(nxt)
+            follows = (cur_n and nxt_n and int(nxt_n.group(1)) == int(cur_n.group(1)) + 1) or (
+                cur_l and nxt_l and label_next(cur_l.group("label"), nxt_l.group("label")))
+            if follows and re.search(r"[A-Za-z)”][,:]$", para):
+                work.note("fix_clause_ends", base + offset + len(para) - 1, para[-1], ";")
+                paras[i] = para[:-1] + ";"
+            offset += len(paras[i]) + 2
+        # Lettered items run on inside one paragraph: "... unemployed: (b) To ensure".
+        joined = "\n\n".join(paras)
+        out, last = [], 0
+        for m in re.finditer(r"(?<=[A-Za-z)”])[,:](?= \((?P<l>[b-z])\) [A-Z])", joined):
+            prev = re.findall(r"\(([a-z])\) ", joined[max(0, m.start() - 2000):m.start()])
+            if prev and label_next(prev[-1], m.group("l")):
+                out.append(joined[last:m.start()] + ";")
+                last = m.end()
+                work.note("fix_clause_ends", base + m.start(), m.group(0), ";")
+        return "".join(out) + joined[last:]
+
+    work.text = fix_text(work.text, 0)
+    return work
+
+
+# A General Assembly document symbol "A/<session>/<number>" whose digits OCR read as look-alike
+# letters ("A/6I/SIS", "A/G1/187") or whose "A" it read as a "4" ("4/62/257").
+SYMBOL_DIGITS_RE = re.compile(r"(?<![\w/.])(?P<head>A|4)/(?P<s>[0-9IlOoSGB|]{2})/(?P<n>[0-9IlOoSGB|]{1,4})"
+                              r"(?=[.,;:)\s]|$)")
+DIGIT_LOOKALIKES = str.maketrans("IlOoSGB|", "11005681")
+
+
+def fix_symbol_digits(work: Work) -> Work:
+    """Digits of ``A/<session>/<number>`` symbols that OCR read as letters or a lead "4".
+
+    The shape is the evidence: a symbol's session and number parts are digits, and no
+    other part of a GA symbol (``RES``, ``C.2``, ``L.40``, ``PV.5``, ``INF``) is made
+    only of the look-alike glyphs I l O S G B. A "4/61/187" with a one-digit first
+    part is no resolution number (those are "61/187") nor a date: it is "A/61/187".
+    """
+    def fix(m: re.Match) -> str | None:
+        session = m.group("s").translate(DIGIT_LOOKALIKES)
+        number = m.group("n").translate(DIGIT_LOOKALIKES)
+        if m.group("head") == "4" and not (m.group("s").isdigit() and m.group("n").isdigit()):
+            return None  # two repairs in one token: too little left to go on
+        if not re.search(r"\d", m.group("s")) or session.startswith("0"):
+            return None  # a session part with no digit left ("OI") could be any session
+        return f"A/{session}/{number}"
+
+    return rewrite(work, "fix_symbol_digits", SYMBOL_DIGITS_RE, fix)
+
+
+ACCENTED_RE = re.compile(r"(?<![\w/])[A-Za-z]*[À-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ]*(?![\w/])")
+
+
+def fold_stray_accents(work: Work) -> Work:
+    """``Decembér`` -> ``December``: an accent on an English word is a speck on its letter.
+
+    Only when the accented spelling is unknown (to English and to the rest of the
+    document) and the plain one is a common word the document uses elsewhere; names
+    keep their accents (``São Tomé``: ``tome`` is not in the document).
+    """
+    import unicodedata
+
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def fold(m: re.Match) -> str | None:
+        token = m.group(0)
+        plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode()
+        if len(plain) != len(token) or zipf(token) > 0 or zipf(plain) < 3.0 \
+                or not lex.doc_count(plain):
+            return None
+        return plain
+
+    return rewrite(work, "fold_stray_accents", ACCENTED_RE, fold)
 
 
 def fix_quotes_and_spacing(work: Work) -> Work:
@@ -2080,8 +2965,9 @@ LINE_STEPS = [mark_masthead, strip_margin_furniture, strip_furniture, drop_ocr_s
               unwrap_lines]
 TEXT_STEPS = [normalise_spacing, mark_masthead_asterisks, mark_marker_glyphs, fix_vertical_bars,
               rejoin_split_words, split_glued_words, fix_roman_numerals, correct_words,
-              correct_words_by_context, number_footnote_markers, drop_block_anchors,
-              fix_quotes_and_spacing]
+              correct_words_by_context, correct_short_words, number_footnote_markers, fix_marker_punctuation,
+              drop_block_anchors, fold_stray_accents, fix_symbol_digits, fix_hyphens, fix_stray_punctuation,
+              fix_clause_ends, fix_quotes_and_spacing]
 STEPS = [mark_superscripts] + LINE_STEPS + TEXT_STEPS
 
 

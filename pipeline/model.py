@@ -107,9 +107,40 @@ class OperativeParagraph(Paragraph):
     number: str
 
 
+class Section(BaseModel):
+    """A part of a resolution (or of an annexed text) under a heading: ``I``, "Implementation".
+
+    The paragraphs stay in the flat preamble/operative lists (their ids, numbering and the
+    diff are unchanged); a section names the ids it holds, in order: P3, O7 (in an annex,
+    ids within that annex).
+    """
+    number: str | None = None  # as printed: "I", "II", "A"; None for an unnumbered heading
+    heading: str | None = None  # "Implementation of the Programme of Action"
+    paragraphs: list[str] = Field(default_factory=list)
+
+
+class Annex(BaseModel):
+    """A text annexed to the resolution ("the text of which is annexed to the present
+    resolution"): a declaration or programme of action, with its own unnumbered opening
+    paragraphs (``preamble``) and numbered paragraphs, possibly in sections."""
+    # As printed: "Annex", "Annex I"; None for a text the resolution prints after "Adopts
+    # the following Declaration:" without a label.
+    label: str | None = "Annex"
+    title: str | None = None  # "Declaration on ...", the annexed text's own title
+    preamble: list[Paragraph] = Field(default_factory=list)
+    operative: list[OperativeParagraph] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+
+    def paragraph_ids(self) -> list[tuple[str, str]]:
+        """(id, text) within the annex: P1.. then O1.., as the main body's ids."""
+        ids = [(f"P{i}", p.text) for i, p in enumerate(self.preamble, 1)]
+        ids += [(f"O{i}", p.text) for i, p in enumerate(self.operative, 1)]
+        return ids
+
+
 class Citation(BaseModel):
     symbol: str  # normalised: A/RES/56/203, A/RES/217(III), E/DEC/1995/313, A/58/98
-    paragraph: str | None = None  # P3, O7 or F2 (footnote mark); None for metadata
+    paragraph: str | None = None  # P3, O7, F2 (footnote mark), A1.O3 (annex 1); None: metadata
 
 
 class FootnoteLink(BaseModel):
@@ -139,6 +170,10 @@ class Document(BaseModel):
     cites: list[str] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     footnote_links: list[FootnoteLink] = Field(default_factory=list)
+    # Parts of the operative text under headings ("I. Implementation ..."), and annexed
+    # texts; empty for the common resolution without them.
+    sections: list[Section] = Field(default_factory=list)
+    annexes: list[Annex] = Field(default_factory=list)
 
     def paragraph_ids(self) -> list[tuple[str, str]]:
         """(id, text) of every paragraph: P1.. then O1.., as in the diff gold format."""
@@ -148,9 +183,12 @@ class Document(BaseModel):
 
     def gold_view(self) -> dict:
         """The fields of the gold format (``docpipe-gold/1``), nothing else."""
-        return self.model_dump(include={
-            "format", "symbol", "session", "body", "kind", "language", "title",
-            "agenda_item", "opening", "preamble", "operative", "footnotes", "cites"})
+        fields = {"format", "symbol", "session", "body", "kind", "language", "title",
+                  "agenda_item", "opening", "preamble", "operative", "footnotes", "cites"}
+        # Sections and annexes only where the document has them: golds without them stay as
+        # they are.
+        fields |= {f for f in ("sections", "annexes") if getattr(self, f)}
+        return self.model_dump(include=fields)
 
 
 # --- diff --------------------------------------------------------------------
@@ -185,6 +223,10 @@ class DiffResult(BaseModel):
     # Ids of every archived document weighed (accepted or not), so that a later look
     # can tell whether a possible predecessor has arrived since.
     considered: list[str] = Field(default_factory=list)
+    # OCR misreadings of this document that the predecessor's text is evidence for: new
+    # paragraph id (P3, O7) -> edits of that paragraph's text (rule "version-evidence"),
+    # applied by ``pipeline.evidence.apply_corrections`` before indexing and display.
+    corrections: dict[str, list[Change]] = Field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -6,19 +6,25 @@
         and operative paragraphs, sub-paragraphs "(a)" kept inside on their own lines
     markers [^N] -> footnote_links;  cited symbols -> cites / citations
 
+    parts "I" / "I. Heading" -> sections (ids of the paragraphs they hold);
+    "Annex" (or "Adopts the following Declaration:") and what follows -> annexes,
+        each with its title, opening paragraphs, numbered paragraphs and parts
+
 Repairs: a numbered paragraph merged into the previous one is split off at its
 expected number; a number left alone on a line (or at the end of the previous
-paragraph) goes to the paragraph it belongs to; a paragraph after the first
-operative one that lost its number gets the next number.
+paragraph, or inside its own paragraph) goes to the paragraph it belongs to; a
+paragraph after the first operative one that lost its number gets the next number.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 
 from pipeline.errors import NotAResolution
-from pipeline.model import Citation, Cleaned, Document, FootnoteLink, OperativeParagraph, Paragraph
+from pipeline.model import (Annex, Citation, Cleaned, Document, FootnoteLink, OperativeParagraph,
+                            Paragraph, Section)
 
 VERSION = "1"
 
@@ -43,8 +49,14 @@ def segment(cleaned: Cleaned) -> Document:
     head, opening, body = split_at_opening(paragraphs)
     doc = Document(opening=opening or "The General Assembly,")
     read_masthead(doc, [ln.strip() for p in head for ln in p.splitlines() if ln.strip()],
-                  cleaned.furniture)
-    doc.preamble, doc.operative = split_sections(body)
+                  cleaned.furniture, [c.before for c in cleaned.changes])
+    body, annexes = split_annexes(body)
+    doc.preamble, doc.operative, doc.sections = split_parts(body)
+    if annexes and annexes[0][0] is None and doc.preamble and not doc.operative \
+            and ADOPTS_FOLLOWING_RE.search(doc.preamble[-1].text):
+        # The adopting clause is the resolution's one operative paragraph, unnumbered.
+        doc.operative = [OperativeParagraph(number="", text=doc.preamble.pop().text)]
+    doc.annexes = [read_annex(label, title, chunk) for label, title, chunk in annexes]
     if not doc.preamble and not doc.operative:
         raise NotAResolution("no preambular or operative paragraphs found after the masthead")
     doc.footnotes = [f.model_copy() for f in cleaned.footnotes]
@@ -63,39 +75,77 @@ def split_at_opening(paragraphs: list[str]) -> tuple[list[str], str | None, list
 
 # --- metadata -------------------------------------------------------------------
 
-def read_masthead(doc: Document, lines: list[str], furniture: list[str]) -> None:
+def read_masthead(doc: Document, lines: list[str], furniture: list[str],
+                  cleaned_away: list[str] = ()) -> None:
+    """``cleaned_away``: the text cleaning's changes replaced (``Change.before``), where a
+    masthead remnant dropped as an OCR speck may still show what was printed."""
     doc.report_line = next((ln for ln in lines if re.match(r"^\[.*(report of|without reference)", ln,
                                                            re.I)), None)
     doc.symbol = find_symbol(lines, furniture)
     doc.session = session_of(doc.symbol) or session_from_words(lines)
-    doc.kind = kind_of(doc.symbol)
+    doc.kind = kind_of(doc.symbol, lines)
     doc.body = body_of(doc.symbol, lines)
-    item = next((m for ln in lines if (m := re.search(
-        r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*\.?\s*(\([a-z]\)))?", ln))), None)
-    doc.agenda_item = (item.group(1) + (f" {item.group(2)}" if item.group(2) else "")) if item else None
+    doc.agenda_item = agenda_item(lines, cleaned_away)
     doc.date = find_date(lines)
     doc.title, doc.sponsors = title_and_sponsors(lines)
     if doc.symbol is None and doc.session is None:
-        resolution = next((m for ln in lines if (m := re.match(r"^(\d{1,3})/(\d{1,4})\.\s", ln))), None)
+        resolution = next((m for ln in lines if (m := RESOLUTION_TITLE_RE.match(ln))), None)
         if resolution:
-            doc.symbol = f"A/RES/{resolution.group(1)}/{resolution.group(2)}"
+            doc.symbol = f"A/RES/{resolution.group(1)}/{resolution.group(2).replace(' ', '')}"
             doc.session, doc.kind, doc.body = int(resolution.group(1)), "resolution", "General Assembly"
+
+
+AGENDA_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*\.?\s*\(([a-z])[)}\]])?")
+# What is left of a sub-item label OCR could not read: "()", "€)" ("(c" read as one glyph).
+DAMAGED_SUB_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)\s*\.?\s*(?P<rest>[(\[{€¢]\W{0,2}[)}\]]?)\s*\W?$")
+REPORT_PART_RE = re.compile(r"\(A/\d{2}/\d{1,4}/Add\.(\d{1,2})\)")
+
+
+def agenda_item(lines: list[str], cleaned_away: list[str] = ()) -> str | None:
+    """``Agenda item 51 (c)`` -> "51 (c)" (OCR's ``(b}`` too).
+
+    When the letter is unreadable but a remnant shows one was printed (in the line, or in
+    the line as it was before cleaning dropped the remnant as a speck), it is read from the
+    remnant's shape (``€``, ``¢``: a c) or else from the committee's report in the report
+    line: the report on an item's sub-item (a), (b), (c) is that report's Add.1, Add.2,
+    Add.3. Without either, the item stays without its letter.
+    """
+    item = next((m for ln in lines if (m := AGENDA_ITEM_RE.search(ln))), None)
+    if item is None:
+        return None
+    if item.group(2):
+        return f"{item.group(1)} ({item.group(2)})"
+    remnant = next((m.group("rest") for ln in list(lines) + list(cleaned_away)
+                    if (m := DAMAGED_SUB_ITEM_RE.search(ln)) and m.group(1) == item.group(1)
+                    and m.group("rest")), None)
+    if remnant is None:
+        return item.group(1)
+    if re.search("[€¢]", remnant):
+        return f"{item.group(1)} (c)"
+    part = next((m for ln in lines if (m := REPORT_PART_RE.search(ln))), None)
+    if part and 1 <= int(part.group(1)) <= 26:
+        return f"{item.group(1)} ({chr(ord('a') + int(part.group(1)) - 1)})"
+    return item.group(1)
 
 
 GA_SYMBOL_RE = re.compile(r"^A/(?:(?:C\.[1-6]/)?\d{1,2}/(?:L\.\d{1,3}|\d{1,4})|RES/(?:S-)?\d{1,2}/\d{1,4})"
                           r"(?:/(?:Rev|Add|Corr)\.\d{1,2})*$")
-OCR_SYMBOL_RE = re.compile(r"(?<![\w/])A[/IlJ|1!]{1,2}[A-Za-z0-9.\-/|]{4,}")
+# OCR's readings of "A/": "AI", "AJ", "A|", "A’", "A" alone before a session ("A62/329"),
+# "N" before RES or a committee ("NRES/63/119": the A and slash run together).
+OCR_SYMBOL_RE = re.compile(r"(?<![\w/])(?:A[/IlJ|1!’']{1,2}|A(?=\d{2}/)|N(?=RES/|C\.[1-6]/))"
+                           r"[A-Za-z0-9.\-/|]{4,}")
 
 
 def repair_symbol(token: str) -> str | None:
     """An OCR-damaged General Assembly symbol put right by the symbols' grammar, or None.
 
     ``AIC.3/61/L.18`` -> ``A/C.3/61/L.18``, ``A/JRES/61/208`` -> ``A/RES/61/208``,
-    ``A/C.2/61/1..40/Rev.1`` -> ``A/C.2/61/L.40/Rev.1``; a result the grammar does not
-    accept is no symbol.
+    ``A/C.2/61/1..40/Rev.1`` -> ``A/C.2/61/L.40/Rev.1``, ``A62/329`` -> ``A/62/329``,
+    ``NRES/63/119`` -> ``A/RES/63/119``; a result the grammar does not accept is no symbol.
     """
     t = token.rstrip(".,;:-~’'\"”")
-    t = re.sub(r"^A[/IlJ|1!]{1,2}(?=C\.|RES/|\d)", "A/", t)
+    t = re.sub(r"^A[/IlJ|1!’']{1,2}(?=C\.|RES/|\d)", "A/", t)
+    t = re.sub(r"^A(?=\d{2}/)|^N(?=RES/|C\.[1-6]/)", "A/", t)
     t = re.sub(r"^A/C[.,]?(?=[1-6]/)", "A/C.", t)
     t = re.sub(r"/(?:[1IlL|]\.{1,2}|\.)(?=\d)", "/L.", t)  # "/1..40", "/.18" -> "/L.40", "/L.18"
     t = re.sub(r"/(?:Rev|Kev|Rey)[.,]?(?=\d)", "/Rev.", t)
@@ -105,23 +155,75 @@ def repair_symbol(token: str) -> str | None:
 REPORT_LINE_RE = re.compile(r"(?:on the report of|without reference to)\b", re.I)
 
 
-def find_symbol(lines: list[str], furniture: list[str]) -> str | None:
-    """The document's own symbol: in the masthead (not in the report line), else a running header.
+# A resolution's number before its title: "63/119. Criminal accountability ..." (OCR may
+# split the number with a space: "63/1 19.").
+RESOLUTION_TITLE_RE = re.compile(r"^(\d{1,3})/(\d{1,4}|\d{1,3} \d{1,3})\.\s+(\S.*)$")
 
-    A symbol the grammar accepts comes first; then one OCR damaged that the grammar puts
-    right (the most frequent repair across masthead and running headers); then any.
+
+def symbol_readings(line: str, masthead: bool = True) -> list[str]:
+    """The General Assembly symbols ``line`` prints, as printed or as OCR damaged them, put
+    right by the symbols' grammar.
+
+    A space OCR put inside a symbol (``A/C.6/63/L.1 0/Rev.1``, ``AJRES/63/11 9``) is closed
+    when what follows it continues the symbol (a fragment with a slash, or digits ending
+    the line) and the whole is a symbol the grammar accepts: the part before the space
+    is then no reading of its own. Digits ending a running header's line may be its page
+    number: there (``masthead=False``) only a fragment with a slash continues the symbol.
+    """
+    # A space OCR put next to a slash, or after "Rev." ("L.10/ Rev.1", "L.10 /Rev. 1").
+    line = re.sub(r"(?<=[A-Za-z0-9.]) (?=/(?:Rev|Add|Corr)\b)|(?<=\d/) (?=(?:Rev|Add|Corr|L)\.)"
+                  r"|(?:(?<=/Rev\.)|(?<=/Add\.)|(?<=/Corr\.)) (?=\d)", "", line)
+    out = []
+    for m in re.finditer(rf"{SYMBOL_RE.pattern}|{OCR_SYMBOL_RE.pattern}", line):
+        token = m.group(0).rstrip(".,;:")
+        reading = token if GA_SYMBOL_RE.match(token) else repair_symbol(token)
+        rest = line[m.end():]
+        split = (masthead and re.match(r" ([0-9][A-Za-z0-9.\-/]*?)[.,;:]?(?=\s*$|\s*\W\s)", rest)) \
+            or re.match(r" ([0-9][A-Za-z0-9.\-]*/[A-Za-z0-9.\-/]*[A-Za-z0-9])", rest)
+        joined = repair_symbol(token + split.group(1)) if split and token == m.group(0) else None
+        if joined or reading:
+            out.append(joined or reading)
+    return out
+
+
+def find_symbol(lines: list[str], furniture: list[str]) -> str | None:
+    """The document's own symbol: in the masthead (not in the report line), running headers.
+
+    Every reading of a symbol the grammar accepts (as printed, or as OCR damaged it, put
+    right: ``symbol_readings``) is a vote: the masthead's counts twice (it prints the
+    symbol largest), each running header's once, and an adopted resolution's number
+    before its title (``63/119.``) once, as ``A/RES/63/119``. A reading that is the start of
+    a longer one (``A/RES/63/11`` of ``A/RES/63/119``, ``A/C.6/63/L.1`` of
+    ``A/C.6/63/L.10/Rev.1``) is that one with its end lost, and its votes go to it. The
+    most votes win, the masthead's first on a tie; without a reading, any symbol with a
+    session.
     """
     # The report line cites the committee's report (OCR may lose its bracket: "fon the report").
     own_lines = [ln for ln in lines if not ln.startswith("[") and not REPORT_LINE_RE.search(ln)]
-    sources = own_lines + list(furniture)
-    for line in sources:
-        m = SYMBOL_RE.search(line)
-        if m and GA_SYMBOL_RE.match(m.group(0)):
-            return m.group(0)
-    repaired = [r for line in sources for m in OCR_SYMBOL_RE.finditer(line)
-                if (r := repair_symbol(m.group(0)))]
-    if repaired:
-        return max(repaired, key=repaired.count)
+    votes: Counter = Counter()
+    order: list[str] = []
+
+    def vote(symbol: str, weight: int) -> None:
+        votes[symbol] += weight
+        if symbol not in order:
+            order.append(symbol)
+
+    for line in own_lines:
+        for symbol in symbol_readings(line):
+            vote(symbol, 2)
+        title = RESOLUTION_TITLE_RE.match(line)
+        if title:
+            vote(f"A/RES/{title.group(1)}/{title.group(2).replace(' ', '')}", 1)
+    for line in furniture:
+        for symbol in symbol_readings(line, masthead=False):
+            vote(symbol, 1)
+    for short in list(order):
+        longer = [s for s in order if s != short and s.startswith(short) and s[len(short)] in "0123456789/"]
+        if longer:
+            votes[max(longer, key=lambda s: (votes[s], -order.index(s)))] += votes.pop(short)
+            order.remove(short)
+    if order:
+        return max(order, key=lambda s: (votes[s], -order.index(s)))
     for source in (own_lines, furniture):
         for line in source:
             m = SYMBOL_RE.search(line)
@@ -146,13 +248,23 @@ def session_from_words(lines: list[str]) -> int | None:
     return None
 
 
-def kind_of(symbol: str | None) -> str:
-    if not symbol:
-        return "draft resolution"
-    if "/RES/" in symbol:
+ADOPTED_RE = re.compile(r"^\W{0,2}Resolution adopted by the General Assembly\b", re.I)
+REVISED_DRAFT_RE = re.compile(r":\s*revised draft\W{0,2} resolution\W{0,2}$")
+
+
+def kind_of(symbol: str | None, lines: list[str] = ()) -> str:
+    """The kind follows from the symbol (``A/RES/``: a resolution; an ``L.`` document's
+    ``/Rev.``: a revised draft). Where OCR left no symbol, or a draft's without its
+    ``/Rev.``, the masthead's own words say it: "Resolution adopted by the General
+    Assembly" (no symbol at all), a sponsor line ending "revised draft resolution"."""
+    if symbol and "/RES/" in symbol:
         return "resolution"
-    if re.search(r"/L\.\d+.*/Rev\.\d+", symbol):
+    if symbol and re.search(r"/L\.\d+.*/Rev\.\d+", symbol):
         return "revised draft resolution"
+    if any(REVISED_DRAFT_RE.search(ln) for ln in lines):
+        return "revised draft resolution"
+    if not symbol and any(ADOPTED_RE.match(ln) for ln in lines):
+        return "resolution"
     return "draft resolution"
 
 
@@ -188,19 +300,128 @@ def title_and_sponsors(lines: list[str]) -> tuple[str | None, list[str]]:
             sponsors = [s.strip().rstrip("*’'‘\"“”°®™!") for s in re.split(r",| and ", who) if s.strip()]
             title = " ".join(lines[i + 1:]) or None
             return (MARKER_RE.sub("", title).strip() if title else None), sponsors
-        r = re.match(r"^\d{1,3}/\d{1,4}\.\s+(.+)$", line)
+        r = RESOLUTION_TITLE_RE.match(line)
         if r:
-            return " ".join([r.group(1)] + lines[i + 1:]).strip(), []
+            return " ".join([r.group(3)] + lines[i + 1:]).strip(), []
     return None, []
+
+
+# --- parts and annexes -------------------------------------------------------------
+
+# "56th plenary meeting" (and its date): the resolution's closing, no paragraph.
+CLOSING_RE = re.compile(r"^\d{1,3}(?:st|nd|rd|th) plenary meeting\b")
+CLOSING_AT_END_RE = re.compile(r"(?<=[.;])\s+\d{1,3}(?:st|nd|rd|th) plenary meeting"
+                               r"(?:\s+\d{1,2} [A-Z][a-z]+ \d{4})?$")
+ANNEX_RE = re.compile(r"^(?P<label>(?:ANNEX|Annex)(?:es)?(?: (?:[IVXL]{1,5}|\d{1,2})\b)?)"
+                      r"(?:\s+(?P<title>[A-Z][^;:]*[^,;:.]))?$")
+PART_RE = re.compile(r"^(?P<number>[IVXL]{1,5})\.?(?:\s+(?P<heading>[A-Z][^,;:]{0,150}))?$")
+ENDS_LIKE_PARAGRAPH_RE = re.compile(r"[,;:.][\"”’)]?(?:\[\^[^\]]+\])?$")
+
+
+def _heading_text(para: str) -> bool:
+    """A heading: one short line that does not end like a paragraph and opens no paragraph
+    (no number, no label, not in lower case)."""
+    return (len(para) <= 160 and "\n" not in para and para[:1].isupper()
+            and not ENDS_LIKE_PARAGRAPH_RE.search(para) and not NUMBERED_RE.match(para))
+
+
+# The clause adopting a text printed after it: "Adopts the following Declaration:".
+ADOPTS_FOLLOWING_RE = re.compile(r"\bthe following\b[^.;:]{0,120}:$")
+
+
+def split_annexes(paragraphs: list[str]) -> tuple[list[str], list[tuple[str | None, str | None, list[str]]]]:
+    """The resolution's own paragraphs, and each annex as (label, title, paragraphs).
+
+    An annex opens at a paragraph that is its label alone ("Annex", "Annex II"), or its
+    label before the annexed text's title when a line break was lost; the title is the
+    heading that follows the label. A text adopted "as follows" (``Adopts the following
+    Declaration:`` then its title or first part) is an annex without a label (None). The
+    closing meeting line goes.
+    """
+    own: list[str] = []
+    annexes: list[tuple[str | None, str | None, list[str]]] = []
+    for para in paragraphs:
+        if CLOSING_RE.match(para):
+            continue
+        # The meeting line run into the last paragraph (its line break lost) goes too.
+        para = CLOSING_AT_END_RE.sub("", para)
+        if not annexes and own and ADOPTS_FOLLOWING_RE.search(own[-1]) and _heading_text(para):
+            # "Adopts the following Declaration:" then the declaration's title (or its first
+            # part): the text adopted is printed in the resolution itself, an annex
+            # without a label.
+            part = bool(PART_RE.match(para))
+            annexes.append((None, None if part else para, [para] if part else []))
+            continue
+        m = ANNEX_RE.match(para)
+        if m and (own or annexes) and (m.group("title") is None or _heading_text(m.group("title"))):
+            annexes.append((m.group("label"), m.group("title"), []))
+            continue
+        if annexes:
+            label, title, chunk = annexes[-1]
+            if title is None and not chunk and _heading_text(para) and not PART_RE.match(para):
+                annexes[-1] = (label, para, chunk)
+            else:
+                chunk.append(para)
+        else:
+            own.append(para)
+    return own, annexes
+
+
+def split_parts(paragraphs: list[str]) -> tuple[list[Paragraph], list[OperativeParagraph], list[Section]]:
+    """Paragraphs with the parts they are divided into: ``I`` (alone, its heading the
+    paragraph after it) or ``I. Heading``. Each part is segmented as the text before it
+    continues (the numbering of its paragraphs goes on, or starts again, as printed)."""
+    chunks: list[tuple[Section | None, list[str]]] = [(None, [])]
+    i = 0
+    while i < len(paragraphs):
+        para = paragraphs[i]
+        m = PART_RE.match(para)
+        if m and (m.group("heading") is None or _heading_text(para)):
+            heading = m.group("heading")
+            if heading is None and i + 1 < len(paragraphs) and _heading_text(paragraphs[i + 1]) \
+                    and not PART_RE.match(paragraphs[i + 1]):
+                heading = paragraphs[i + 1]
+                i += 1
+            chunks.append((Section(number=m.group("number"), heading=heading), []))
+        else:
+            chunks[-1][1].append(para)
+        i += 1
+    if len(chunks) == 1:
+        preamble, operative = split_sections(paragraphs)
+        return preamble, operative, []
+    preamble: list[Paragraph] = []
+    operative: list[OperativeParagraph] = []
+    sections: list[Section] = []
+    for section, chunk in chunks:
+        pre, ops = split_sections(chunk, operative[-1].number if operative else None)
+        ids = [f"P{len(preamble) + k}" for k in range(1, len(pre) + 1)]
+        ids += [f"O{len(operative) + k}" for k in range(1, len(ops) + 1)]
+        preamble += pre
+        operative += ops
+        if section is not None:
+            section.paragraphs = ids
+            sections.append(section)
+    return preamble, operative, sections
+
+
+def read_annex(label: str | None, title: str | None, paragraphs: list[str]) -> Annex:
+    """An annexed text: its opening (unnumbered) paragraphs, numbered paragraphs, parts."""
+    preamble, operative, sections = split_parts(paragraphs)
+    return Annex(label=label, title=title, preamble=preamble, operative=operative,
+                 sections=sections)
 
 
 # --- paragraphs -------------------------------------------------------------------
 
-def split_sections(paragraphs: list[str]) -> tuple[list[Paragraph], list[OperativeParagraph]]:
+def split_sections(paragraphs: list[str], last_number: str | None = None
+                   ) -> tuple[list[Paragraph], list[OperativeParagraph]]:
+    """``last_number``: the operative number before these paragraphs (a part of a text
+    divided into parts), which a paragraph that lost its number goes on from."""
     preamble: list[Paragraph] = []
     operative: list[OperativeParagraph] = []
     carried: str | None = None  # a number displaced from its paragraph
-    for para in repair_paragraphs(paragraphs):
+    for para in repair_paragraphs(paragraphs, int(last_number) + 1 if last_number
+                                  and last_number.isdigit() else 1):
         if LONE_NUMBER_RE.match(para):
             carried = LONE_NUMBER_RE.match(para).group(1)
             continue
@@ -215,7 +436,7 @@ def split_sections(paragraphs: list[str]) -> tuple[list[Paragraph], list[Operati
             target.text += " " + para
         elif operative or carried:
             number = carried or str(int(operative[-1].number) + 1)
-            operative.append(OperativeParagraph(number=number, text=para))
+            operative.append(OperativeParagraph(number=number, text=drop_displaced_number(para, number)))
         else:
             preamble.append(Paragraph(text=para))
         carried = None
@@ -230,10 +451,9 @@ def split_sections(paragraphs: list[str]) -> tuple[list[Paragraph], list[Operati
     return preamble, operative
 
 
-def repair_paragraphs(paragraphs: list[str]) -> list[str]:
+def repair_paragraphs(paragraphs: list[str], expected: int = 1) -> list[str]:
     """Split merged paragraphs and move a trailing displaced number to the next paragraph."""
     out: list[str] = []
-    expected = 1
     for para in paragraphs:
         m = NUMBERED_RE.match(para)
         if m:
@@ -254,6 +474,14 @@ def repair_paragraphs(paragraphs: list[str]) -> list[str]:
     return out
 
 
+def drop_displaced_number(para: str, number: str) -> str:
+    """``Requests the Secretary-General 7. to report ...`` in a paragraph that lost its
+    number 7: OCR's reading order put the number inside its first lines. Only the number
+    the paragraph is missing, between words that go on one sentence (a lower-case word
+    after it: no paragraph starts there)."""
+    return re.sub(rf"(?<=[A-Za-z,])\s+{number}\.\s+(?=[a-z])", " ", para, count=1)
+
+
 def split_merged_preamble(para: str) -> list[str]:
     """``..., Recognizing the impact ...`` inside one paragraph: two preambular paragraphs."""
     parts = re.split(rf"(?<=,)\s*(?=(?:{PREAMBLE_OPENER})(?: also| further)? (?:that|the|its|with|of|in|by|to|a|an)\b)",
@@ -269,27 +497,72 @@ def link_footnotes(doc: Document) -> list[FootnoteLink]:
 
 
 def collect_citations(doc: Document) -> list[Citation]:
-    """Cited symbols, by paragraph, each paragraph followed by the footnotes it marks."""
-    notes = {f.mark: f.text for f in doc.footnotes}
+    """Cited symbols, by paragraph, each paragraph followed by the footnotes it marks.
+
+    Every footnote is read once, those two share a mark (OCR's "*" for a "1") too."""
     out: list[Citation] = []
-    seen_notes: set[str] = set()
-    for pid, text in doc.paragraph_ids():
+    seen_notes: set[int] = set()  # indexes in doc.footnotes
+    # An annex's paragraphs are cited as A1.O3 (annex 1, its O3).
+    annexed = [(f"A{k}.{pid}", text) for k, annex in enumerate(doc.annexes, 1)
+               for pid, text in annex.paragraph_ids()]
+    for pid, text in doc.paragraph_ids() + annexed:
         out += [Citation(symbol=s, paragraph=pid) for s in find_citations(text, doc.symbol)]
         for mark in MARKER_RE.findall(text):
-            if mark in notes and mark not in seen_notes:
-                seen_notes.add(mark)
+            k = next((k for k, f in enumerate(doc.footnotes) if f.mark == mark and k not in seen_notes), None)
+            if k is not None:
+                seen_notes.add(k)
                 out += [Citation(symbol=s, paragraph=f"F{mark}")
-                        for s in find_citations(notes[mark], doc.symbol)]
-    for mark, note in notes.items():  # footnotes whose marker was not found
-        if mark not in seen_notes:
-            out += [Citation(symbol=s, paragraph=f"F{mark}") for s in find_citations(note, doc.symbol)]
+                        for s in find_citations(doc.footnotes[k].text, doc.symbol)]
+    for k, note in enumerate(doc.footnotes):  # footnotes whose marker was not found
+        if k not in seen_notes:
+            out += [Citation(symbol=s, paragraph=f"F{note.mark}")
+                    for s in find_citations(note.text, doc.symbol)]
     return out
 
 
 KEYWORD_RE = re.compile(r"\b([Rr]esolution|[Dd]ecision)s?\b")
-NUMBERED_SYMBOL_RE = re.compile(r"(?<![\w/.\-])((?:S-)?\d{1,4}/\d{1,4})(?![\w/])")
-OLD_RESOLUTION_RE = re.compile(r"(?<![\w/])(\d{1,4}) (?:[A-Z] )?\(([IVXL]+)\)")
+# "59/551" but not the "4/7" of "4/7.6/5" (a UNESCO resolution number that continues).
+NUMBERED_SYMBOL_RE = re.compile(r"(?<![\w/.\-])((?:S-)?\d{1,4}/\d{1,4})(?![\w/]|[.\-]\d)")
+OLD_RESOLUTION_RE = re.compile(r"(?<![\w/.\-])(\d{1,4}) (?:[A-Z] )?\(([IVXL]+)\)")
+# The same as OCR may print it: a speck after the number or the part letter ("3187. (",
+# "22 A: ("), the session's I as l, 1, | or !, II as H, and "I)" run together as a D.
+DAMAGED_OLD_RESOLUTION_RE = re.compile(
+    r"(?<![\w/.\-])(\d{1,4})[.,:]? (?:[A-Z][.,:]? ?)?\((?P<s>[IVXLl1|!H]*?)(?P<d>D)?(?(d)\)?|\))(?![\w/])")
+# A symbol number OCR ended with an l or I for a 1: "59/55l".
+DAMAGED_NUMBERED_RE = re.compile(r"(?<![\w/.\-])(\d{1,3}/\d{1,3}[lI|])(?![\w/]|[.\-]\d)")
 SECURITY_COUNCIL_RE = re.compile(r"Security Council resolutions? (\d{1,4}) \((\d{4})\)")
+# A symbol's parts are words (RES, HRC), numbers, or a word and a number joined by a stop
+# or a hyphen (C.2, L.40, Rev.1, ES-10): a letter glued to a digit is OCR damage.
+GARBLED_PART_RE = re.compile(r"(?:^|/)[^/]*(?:[A-Za-z]\d|\d[A-Za-z])[^/]*(?=/|$)")
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a well-formed roman numeral (I to LXXXIX), or None."""
+    if not numeral or not re.fullmatch(r"L?X{0,3}(?:IX|IV|V?I{0,3})", numeral):
+        return None
+    values = [ROMAN_VALUES[ch] for ch in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def old_session(glyphs: str, run_together: bool) -> str | None:
+    """The session numeral of an old resolution as OCR printed it, put right, or None.
+
+    A General Assembly session numbered in roman figures is one of I to XXX (from the
+    thirty-first session, 1976, resolutions are numbered ``31/1``). The glyphs OCR reads
+    for an I (l, 1, |, !) are an I. An H is I or II, a D one or two I's with the bracket
+    run into them (``217 A (ID)`` is (III) in one print, ``179 (ID)`` (II) in another):
+    the numeral is read only when one reading alone is a session (``XXVIHD``: XXVIII),
+    never guessed between two (``(ID)``, ``(HD)``).
+    """
+    base = re.sub(r"[l1|!]", "I", glyphs)
+    options = [[""]] + [["I", "II"] if ch == "H" else [ch] for ch in base] \
+        + ([["I", "II"]] if run_together else [])
+    readings: set[str] = {""}
+    for choices in options:
+        readings = {r + c for r in readings for c in choices}
+    sessions = {r for r in readings if (v := roman_value(r)) is not None and 1 <= v <= 30}
+    return sessions.pop() if len(sessions) == 1 else None
 
 
 def find_citations(text: str, own_symbol: str | None = None) -> list[str]:
@@ -297,32 +570,66 @@ def find_citations(text: str, own_symbol: str | None = None) -> list[str]:
 
     ``resolution 56/203`` -> A/RES/56/203, ``S-21/2`` -> A/RES/S-21/2, ``217 A (III)``
     -> A/RES/217(III), Economic and Social Council ``decision 1995/313`` ->
-    E/DEC/1995/313; document symbols such as A/58/98 are kept as printed.
+    E/DEC/1995/313; document symbols such as A/58/98 are kept as printed, or put right
+    by the symbols' grammar when OCR damaged them (``A/JRES/61/208``, ``A62/329``).
+
+    OCR damage in a cited resolution number is read only where the keyword stands right
+    before it (``resolution 179 (ID)``, ``decision 59/55l``): the keyword and the
+    citation's shape together are the evidence; elsewhere a damaged number is no citation.
     """
     found: list[tuple[int, str]] = []
     for m in SYMBOL_RE.finditer(text):
         symbol = m.group(0).rstrip(".")
+        if not GA_SYMBOL_RE.match(symbol) and re.match(r"A[/IlJ|1!]", symbol):
+            symbol = repair_symbol(symbol) or symbol
+        if GARBLED_PART_RE.search(symbol):
+            continue  # "A/6H/I187": letters glued to digits are no part of any symbol
         if symbol != own_symbol and "/" in symbol[2:]:
             found.append((m.start(), symbol))
+    for m in OCR_SYMBOL_RE.finditer(text):
+        if not SYMBOL_RE.match(text, m.start()) or not GA_SYMBOL_RE.match(
+                SYMBOL_RE.match(text, m.start()).group(0).rstrip(".")):
+            symbol = repair_symbol(m.group(0))
+            if symbol and symbol != own_symbol:
+                found.append((m.start(), symbol))
     for m in SECURITY_COUNCIL_RE.finditer(text):
         found.append((m.start(1), f"S/RES/{m.group(1)}({m.group(2)})"))
     for m in OLD_RESOLUTION_RE.finditer(text):
-        if keyword_before(text, m.start()):
+        if keyword_before(text, m.start()) and roman_value(m.group(2)):
             found.append((m.start(), f"A/RES/{m.group(1)}({m.group(2)})"))
+    for m in DAMAGED_OLD_RESOLUTION_RE.finditer(text):
+        session = old_session(m.group("s"), bool(m.group("d")))
+        if session and keyword_right_before(text, m.start()):
+            found.append((m.start(), f"A/RES/{m.group(1)}({session})"))
     for m in NUMBERED_SYMBOL_RE.finditer(text):
         kw = keyword_before(text, m.start())
         if kw:
             symbol = numbered_citation(m.group(1), kw, text[max(0, kw.start() - 40):kw.start()])
             if symbol:
                 found.append((m.start(), symbol))
+    for m in DAMAGED_NUMBERED_RE.finditer(text):
+        kw = keyword_right_before(text, m.start())
+        if kw:
+            symbol = numbered_citation(m.group(1)[:-1] + "1", kw, text[max(0, kw.start() - 40):kw.start()])
+            if symbol:
+                found.append((m.start(), symbol))
     return list(dict.fromkeys(s for _, s in sorted(found)))
+
+
+def keyword_right_before(text: str, pos: int) -> re.Match | None:
+    """"resolution(s)"/"decision(s)" right before ``pos`` (one space or a speck between)."""
+    m = re.search(r"\b([Rr]esolution|[Dd]ecision)s?\W{0,2}\s$", text[max(0, pos - 20):pos])
+    return m and KEYWORD_RE.search(text, max(0, pos - 20) + m.start())
 
 
 def keyword_before(text: str, pos: int) -> re.Match | None:
     """The nearest "resolution(s)"/"decision(s)" before ``pos`` in the same clause."""
     window_start = max(0, pos - 250)
     clause = text[window_start:pos]
-    cut = max(clause.rfind(";"), clause.rfind(". "))
+    # A clause ends at a semicolon or a full stop before a new sentence (not at a speck
+    # OCR left after a number: "resolutions 3187. (XXVIII) ..., 3391 (XXX)").
+    stops = re.finditer(r"\.\s+(?=[A-Z\d“\"‘'])", text[window_start:pos + 1])
+    cut = max([clause.rfind(";")] + [m.start() for m in stops])
     matches = [m for m in KEYWORD_RE.finditer(text, window_start + cut + 1, pos)]
     return matches[-1] if matches else None
 

@@ -1,0 +1,302 @@
+"""Footnote markers: where OCR and plain text hide them, and where a lost one goes back."""
+
+from pipeline import clean as c
+from pipeline.model import Extracted, Footnote, Line, Page
+
+HEAD = "The General Assembly,\n\n"
+
+
+def text_work(text: str, notes, plain: bool = True) -> c.Work:
+    work = c.Work(lines=[], text=text, footnotes=[Footnote(mark=m, text=t) for m, t in notes])
+    work.plain = plain
+    work.blocks = [[m for m, _ in notes if not m.startswith("*")]]
+    return work
+
+
+def number(text: str, notes, plain: bool = True) -> str:
+    """The text steps that find, number and settle markers, on a made-up body."""
+    work = text_work(text, notes, plain)
+    for step in (c.mark_marker_glyphs, c.number_footnote_markers, c.fix_marker_punctuation,
+                 c.drop_block_anchors):
+        work = step(work)
+    return work.text
+
+
+def plain_lines(text: str) -> c.Work:
+    pages = [Page(number=1, method="text", lines=[Line(text=t) for t in text.splitlines()])]
+    return c.start_work(Extracted(source_name="t", media_type="text/plain", pages=pages))
+
+
+# --- markers glued to numbers -----------------------------------------------------------
+
+def test_a_digit_glued_to_a_dates_year_is_the_marker():
+    out = number(HEAD + "Noting the Agreement on Ports of 3 March 19712 and the Charter,\n\n"
+                 "1. Decides to act.\n\n" + c.ANCHOR,
+                 [("1", "Resolution 9/1."), ("2", "United Nations, Treaty Series, vol. 9, No. 1.")])
+    assert "of 3 March 1971[^2] and" in out
+
+
+def test_a_five_digit_number_outside_a_date_stays_a_number():
+    out = number(HEAD + "Noting that 19712 persons were displaced in the region,\n\n"
+                 "1. Decides to act.\n\n" + c.ANCHOR, [("1", "A/70/1.")])
+    assert "19712 persons" in out and "[^" not in out
+
+
+def test_a_year_digit_fits_only_its_own_number():
+    # "19719" after a month is no year, but 9 is no marker of a one-note document: no change.
+    out = number(HEAD + "Noting the Agreement of 3 March 19719,\n\n1. Decides.\n\n" + c.ANCHOR,
+                 [("1", "Ibid.")])
+    assert "3 March 19719," in out
+
+
+def test_a_marker_after_a_closing_quote_and_stop_is_found_in_plain_text():
+    out = number(HEAD + "1. Welcomes the study entitled “Water for towns”;2\n\n"
+                 "2. Decides to act.\n\n" + c.ANCHOR, [("1", "x."), ("2", "A/70/9.")])
+    assert "“Water for towns”;[^2]" in out
+
+
+# --- plain OCR's stray readings -----------------------------------------------------------
+
+def test_a_lone_digit_at_a_paragraph_end_is_the_marker_and_gets_its_comma_back():
+    out = number(HEAD + "Noting the summary prepared by the Chair of the Forum 1\n\n"
+                 "Welcoming the plan,\n\n1. Decides to act.\n\n" + c.ANCHOR, [("1", "A/70/5.")])
+    assert "by the Chair of the Forum,[^1]\n\nWelcoming" in out
+
+
+def test_an_exclamation_mark_before_a_lower_case_word_is_a_marker():
+    out = number(HEAD + "Recalling the Declaration adopted at Lima on 9 May 2001. ! and the plan,\n\n"
+                 "1. Decides to act.\n\n" + c.ANCHOR, [("1", "See A/C.2/56/7, annex.")])
+    assert "on 9 May 2001,[^1] and the plan," in out
+
+
+# --- the stop under a raised marker ------------------------------------------------------
+
+def test_the_stop_under_a_marker_follows_the_sentence():
+    work = text_work(HEAD + "Bearing in mind the Lima Outcome.\ue100 in which States agreed,\n\n"
+                     "1. Takes note of the report of the Secretary-General on ports,\ue101\n\n"
+                     "2. Decides to act.\n\n" + c.ANCHOR,
+                     [("1", "See resolution 70/2."), ("2", "A/70/3.")], plain=False)
+    work.glyphs = [("®", True), ("’", True)]  # raised marks OCR saw (layout)
+    out = c.fix_marker_punctuation(c.number_footnote_markers(work)).text
+    assert "Lima Outcome,[^1] in which" in out
+    assert "on ports;[^2]\n\n2. Decides" in out
+
+
+def test_an_abbreviations_stop_before_a_marker_stays():
+    work = text_work(HEAD + "Noting the Convention, in particular its art.[^1] on ports,", [("1", "x.")])
+    assert "art.[^1] on" in c.fix_marker_punctuation(work).text
+
+
+def test_the_last_preamble_paragraph_keeps_its_comma_before_the_first_operative():
+    work = text_work(HEAD + "Recalling the Charter,[^1]\n\n1. Decides to act.", [("1", "x.")])
+    assert c.fix_marker_punctuation(work).text.endswith("Recalling the Charter,[^1]\n\n1. Decides to act.")
+
+
+# --- what the note cites -----------------------------------------------------------------
+
+
+
+def glyph_work(text: str, glyphs: list[str], notes) -> c.Work:
+    work = text_work(text, notes)
+    work.glyphs = [(g, False) for g in glyphs]
+    return work
+
+
+def test_a_treaty_note_goes_to_the_glyph_after_a_convention():
+    # Note 1's marker was lost; the one glyph after a treaty's date is note 2's (Treaty Series),
+    # and note 1 (a resolution) goes to the enumeration's name end before it.
+    work = glyph_work(HEAD + "Recalling the Agreement on Ports and Harbours,\n\n"
+                      "Noting the Vienna Convention on Roads of 8 May 1968\ue100 and other texts,\n\n"
+                      "1. Decides to act.\n\n" + c.ANCHOR, ["°"],
+                      [("1", "Resolution 60/1."), ("2", "United Nations, Treaty Series, vol. 9.")])
+    out = c.number_footnote_markers(work).text
+    assert "8 May 1968[^2] and" in out
+
+
+def test_a_lost_document_marker_goes_after_the_clause_citing_the_report():
+    work = glyph_work(HEAD + "Recalling the Declaration on Ports,\ue100\n\n"
+                      "1. Takes note of the report of the Secretary-General entitled "
+                      "“Ports, towns and roads”;\n\n2. Requests a report on the matter.\n\n" + c.ANCHOR,
+                      ["’"], [("1", "Resolution 70/1."), ("2", "A/70/61.")])
+    out = c.number_footnote_markers(work).text
+    assert "“Ports, towns and roads”;[^2]\n\n2. Requests a report on the matter." in out
+
+
+def test_a_lost_document_marker_with_two_possible_reports_is_not_placed():
+    work = glyph_work(HEAD + "Recalling the Declaration on Ports,\ue100\n\n"
+                      "Welcoming the report of the Commission on Roads, issued in 2005,\n\n"
+                      "1. Takes note of the report of the Secretary-General on ports;\n\n" + c.ANCHOR,
+                      ["’"], [("1", "Resolution 70/1."), ("2", "A/70/61.")])
+    out = c.number_footnote_markers(work).text
+    assert "[^2]" not in out
+
+
+def test_a_lost_publication_marker_goes_after_the_reports_name():
+    work = glyph_work(HEAD + "Recalling the Declaration on Ports,\ue100\n\n"
+                      "Welcoming the World Ports Report 2009, which covers towns,\n\n"
+                      "1. Decides to act.\n\n" + c.ANCHOR,
+                      ["’"], [("1", "Resolution 70/1."),
+                              ("2", "United Nations publication, Sales No. E.09.IV.1.")])
+    out = c.number_footnote_markers(work).text
+    assert "World Ports Report 2009,[^2] which" in out
+
+
+def test_a_weak_glyph_where_the_report_is_not_mentioned_is_no_marker():
+    # "’" after a lower-case word is weak; note 2 cites a document that clause does not name.
+    work = glyph_work(HEAD + "Recalling the Declaration on Ports,\ue100\n\n"
+                      "1. Adopts the goals and targets\ue101 for towns;\n\n" + c.ANCHOR,
+                      ["’", "’"], [("1", "Resolution 70/1."), ("2", "A/70/61.")])
+    out = c.number_footnote_markers(work).text
+    assert "targets’ for towns" in out and "[^2]" not in out
+
+
+# --- the footnote block ------------------------------------------------------------------
+
+def test_a_speck_before_the_expected_number_in_a_layout_block_is_not_a_second_star_note():
+    def line(text, top, size=10.0, sup=(), x0=108.0):
+        return Line(text=text, x0=x0, x1=500.0, top=top, bottom=top + 11, size=size,
+                    superscripts=list(sup))
+    body = [line("The General Assembly,", 100)] + [
+        line(f"Noting the matter number {i} of the session in the region and the world,", 118 + 14 * i)
+        for i in range(8)]
+    notes = [line("* Reissued for technical reasons.", 700, 8, [(0, 1)], 90),
+             line("1 Resolution 60/1.", 712, 8, [(0, 1)], 90),
+             line("* 2 Resolution 61/2.", 724, 8, [(0, 1), (2, 3)], 90),
+             line("3 A/62/3.", 736, 8, [(0, 1)], 90)]
+    page = Page(number=1, method="ocr", width=595, height=842, lines=body + notes)
+    cleaned = c.clean(Extracted(source_name="t.pdf", media_type="application/pdf", pages=[page]))
+    assert [(f.mark, f.text) for f in cleaned.footnotes] == [
+        ("*", "Reissued for technical reasons."), ("1", "Resolution 60/1."),
+        ("2", "Resolution 61/2."), ("3", "A/62/3.")]
+
+
+def test_the_next_number_opens_a_note_after_a_misread_stop_in_plain_text():
+    work = plain_lines("The General Assembly,\n\n1. Decides to act.\n\n1 A/62/257,\n"
+                       "2 United Nations, Treaty Series, vol. 1042, No. 15705.\n")
+    work = c._mark_small_type_plain(work)
+    assert [(ln.mark, ln.text) for ln in work.lines if ln.role == "footnote"] == [
+        ("1", "A/62/257,"), ("2", "United Nations, Treaty Series, vol. 1042, No. 15705.")]
+
+
+def test_a_date_after_a_misread_stop_goes_on_the_note():
+    work = plain_lines("The General Assembly,\n\n1. Decides to act.\n\n1 Adopted at Lima,\n"
+                       "2 November 2001.\n")
+    work = c._mark_small_type_plain(work)
+    notes = [(ln.mark, ln.text) for ln in work.lines if ln.role == "footnote"]
+    assert notes[0][0] == "1" and all(m != "2" for m, _ in notes)
+
+
+def test_a_star_read_as_an_opening_quote_glued_to_the_note_opens_it():
+    work = plain_lines("Utopia’: draft resolution\n\nThe General Assembly,\n\n"
+                       "1. Decides to act.\n\n"
+                       "“On behalf of the States Members of the Group of 77.\n"
+                       "! See A/C.2/56/7, annex.\n")
+    work.lines[0].masthead = True
+    work = c._mark_small_type_plain(work)
+    assert [(ln.mark, ln.text) for ln in work.lines if ln.role == "footnote"] == [
+        ("*", "On behalf of the States Members of the Group of 77."), ("1", "See A/C.2/56/7, annex.")]
+
+
+def test_a_note_whose_mark_ocr_lost_is_put_back_when_the_digits_read_right_say_so():
+    # The masthead's "*" note, then a note with no mark at all, "?" for 2, "3" read right.
+    work = plain_lines("Utopia*: draft resolution\n\nThe General Assembly,\n\n1. Decides to act.\n\n"
+                       "* Reissued for technical reasons on 1 May 2009.\n"
+                       "Resolution 217 A (III).\n\n"
+                       "? Resolution 44/25, annex.\n\n"
+                       "3 United Nations publication, Sales No. E.09.IV.1.\n\n"
+                       "+ A/64/61.\n")
+    work.lines[0].masthead = True
+    work = c._mark_small_type_plain(work)
+    assert [(ln.mark, ln.text) for ln in work.lines if ln.role == "footnote"] == [
+        ("*", "Reissued for technical reasons on 1 May 2009."), ("1", "Resolution 217 A (III)."),
+        ("2", "Resolution 44/25, annex."), ("3", "United Nations publication, Sales No. E.09.IV.1."),
+        ("4", "A/64/61.")]
+
+
+def test_a_capitalised_line_after_a_note_stays_its_continuation_when_the_digits_agree():
+    work = plain_lines("The General Assembly,\n\n1. Decides to act.\n\n"
+                       "1 Report of the Conference on Ports, Lima, 1-5 May 2001.\n"
+                       "Chap. I, resolution 1.\n\n"
+                       "2 Resolution 44/25, annex.\n")
+    work = c._mark_small_type_plain(work)
+    marks = {ln.text: ln.mark for ln in work.lines if ln.role == "footnote"}
+    assert marks.get("Chap. I, resolution 1.") is None
+    assert marks["Resolution 44/25, annex."] == "2"
+
+
+def test_a_glyph_after_an_article_is_no_marker():
+    work = glyph_work(HEAD + "Recalling the Declaration on Ports,\ue100 and the\ue101 Charter of Towns,\n\n"
+                      "1. Decides to act.\n\n" + c.ANCHOR,
+                      ["’", "’"], [("1", "Resolution 70/1."), ("2", "Adopted at Lima in 2001.")])
+    out = c.number_footnote_markers(work).text
+    assert "the’ Charter" in out and "[^2]" not in out.split("Charter")[0]
+
+
+def test_a_mark_before_a_stray_quote_at_a_paragraphs_end_is_a_candidate():
+    out = number(HEAD + "1. Takes note of the report entitled “Ports and towns”;*”\n\n"
+                 "2. Decides to act.\n\n" + c.ANCHOR, [("1", "A/70/61.")])
+    assert "“Ports and towns”;[^1]\n\n2. Decides" in out
+
+
+def test_which_number_ocr_lost_follows_where_its_note_can_stand():
+    # Three resolution notes for three names, two glyphs: the name with no glyph (the
+    # Declaration's) is where the lost marker goes, so the glyphs are 2 and 3, not 1 and 2.
+    work = glyph_work(HEAD + "Reaffirming the Universal Declaration on Ports, and recalling the "
+                      "Covenant on Roads\ue100 and the Convention on Towns,\ue101\n\n"
+                      "Noting with concern the state of the roads in the region,\n\n"
+                      + "1. Decides to keep the roads and the ports of the region open;\n\n" * 8
+                      + c.ANCHOR, ["’", "*"],
+                      [("1", "Resolution 217 A (III)."), ("2", "See resolution 2200 A (XXI), annex."),
+                       ("3", "Resolution 45/158, annex.")])
+    out = c.number_footnote_markers(work).text
+    assert "Declaration on Ports,[^1] and recalling the Covenant on Roads[^2] and the " \
+           "Convention on Towns,[^3]" in out
+
+
+def test_instrument_name_ends_skip_bodies_and_quotations():
+    text = ("Welcoming the report of the Global Commission on Roads, entitled “Roads”, "
+            "and the 2005 World Summit Outcome, in which States agreed,")
+    ends = c._instrument_name_ends(text, 0, len(text))
+    assert [text[:k][-8:] for k in ends] == ["Outcome,"]
+
+
+def test_a_note_cited_again_gets_its_marker_again():
+    out = number(HEAD + "Recalling the Convention on Ports of 1970,1 and the Charter,2\n\n"
+                 "1. Invites States to become parties to the 1970 Convention,1 and to sign the "
+                 "Protocol of Add.1 and its annex;\n\n" + c.ANCHOR,
+                 [("1", "United Nations, Treaty Series, vol. 823, No. 11806."), ("2", "Ibid.")])
+    assert "Ports of 1970,[^1] and the Charter,[^2]" in out
+    assert "the 1970 Convention,[^1] and to sign" in out
+    assert "Add.1 and" in out  # a document's part, not the marker again
+
+
+def test_a_raised_decimal_digit_is_no_marker_but_a_years_is():
+    work = text_work(HEAD + "Noting the rate of 0.\ue100 per cent of the budget, and the Convention "
+                     "of 8 November 1968.\ue101 and its annex,\n\n1. Decides to act.\n\n" + c.ANCHOR,
+                     [("1", "x."), ("2", "United Nations, Treaty Series, vol. 1042.")], plain=False)
+    work.glyphs = [("5", True), ("2", True)]
+    out = c.fix_marker_punctuation(c.number_footnote_markers(work)).text
+    assert "0.5 per cent" in out and "1968,[^2] and its annex" in out
+
+
+def test_a_preamble_paragraphs_stop_before_its_marker_is_a_comma():
+    work = text_work(HEAD + "Noting the report on ports.[^1]\n\nRecalling the Charter;[^2]\n\n"
+                     "1. Decides to act.", [("1", "A/70/1."), ("2", "x.")])
+    out = c.fix_marker_punctuation(work).text
+    assert "on ports,[^1]\n\nRecalling the Charter;[^2]\n\n1." in out  # only before an opener
+
+
+def test_a_raised_glyph_after_an_article_is_no_marker_in_layout_either():
+    work = text_work(HEAD + "Noting the report of the Secretary-General,\ue100 submitted with the\ue101 "
+                     "Director-General,\n\n1. Decides to act.\n\n" + c.ANCHOR,
+                     [("1", "A/65/253."), ("2", "x.")], plain=False)
+    work.glyphs = [("®", True), ("*", True)]
+    out = c.number_footnote_markers(work).text
+    # the glyph gets its character back (a speck for the spelling steps), not a number
+    assert "Secretary-General,[^1] submitted" in out and "the* Director" in out and "[^2]" not in out
+
+
+def test_an_abbreviations_number_is_no_marker_candidate():
+    out = number(HEAD + "Noting document A/63/L.10/Rev.1 and the Charter,1\n\n1. Decides to act.\n\n"
+                 + c.ANCHOR, [("1", "Ibid.")])
+    assert "Rev.1 and the Charter,[^1]" in out
