@@ -64,7 +64,10 @@ def cached_extract(data: bytes, name: str, options: ExtractOptions) -> Extracted
     if not folder:
         return None
     key = hashlib.sha256(data).hexdigest()[:32]
-    path = Path(folder) / f"{key}-extract-v{extract_stage.VERSION}.json"
+    # The stage's source is part of the key: a change to extraction under way (before its
+    # VERSION is bumped) must not be hidden by results of the code before it.
+    code = hashlib.sha256(Path(extract_stage.__file__).read_bytes()).hexdigest()[:12]
+    path = Path(folder) / f"{key}-extract-v{extract_stage.VERSION}-{code}.json"
     if path.exists():
         return Extracted.model_validate_json(path.read_text(encoding="utf-8"))
     try:
