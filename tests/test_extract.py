@@ -282,6 +282,161 @@ def test_page_goes_to_tesseract_as_a_tiff_file_read_like_the_piped_pgm(pdf, tmp_
     assert extract_module._ocr_lines(image, options) == from_file
 
 
+def image_page_pdf(image_stream: bytes, *, width=600, height=800, bpc=8, image_keys="",
+                   page=(144.0, 192.0), content=b"q 144 0 0 192 0 0 cm /Im0 Do Q",
+                   rotate=0, page_keys="", smask: bytes | None = None) -> bytes:
+    """A one-page PDF drawing one greyscale image XObject (FlateDecode ``image_stream``)
+    with ``content``: 600 x 800 pixels on 144 x 192 pt is exactly 300 dpi."""
+    mask_ref = " /SMask 6 0 R" if smask is not None else ""
+    space = "" if "/ImageMask" in image_keys else " /ColorSpace /DeviceGray"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page[0]} {page[1]}] /Rotate {rotate} "
+         f"/Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R {page_keys}>>").encode(),
+        b"<< /Length %d >>stream\n%s\nendstream" % (len(content), content),
+        (f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height}{space} "
+         f"/BitsPerComponent {bpc} /Filter /FlateDecode {image_keys}{mask_ref} "
+         f"/Length {len(image_stream)} >>stream\n").encode() + image_stream + b"\nendstream"]
+    if smask is not None:
+        objects.append((f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} "
+                        f"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+                        f"/Length {len(smask)} >>stream\n").encode() + smask + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _scan_pixels():
+    """600 x 800 grey pixels: noise with a black block (so any resampling shows)."""
+    import numpy as np
+    grey = np.random.default_rng(0).integers(0, 256, (800, 600), dtype=np.uint8)
+    grey[100:200, 100:300] = 0
+    return grey
+
+
+def _first_page_images(pdf_bytes: bytes, dpi: int = 300):
+    from pipeline.extract import _render_gray, _scan_image
+    document = pdfium.PdfDocument(pdf_bytes)
+    try:
+        page = document[0]
+        try:
+            return _scan_image(page, dpi), _render_gray(page, dpi)
+        finally:
+            page.close()
+    finally:
+        document.close()
+
+
+def _pil_pdf(mode: str) -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.fromarray(_scan_pixels()).convert(mode).save(buf, "PDF", resolution=300.0)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["flate-grey", "flate-1-bit", "jpeg", "ccitt"])
+def test_a_page_that_is_one_300_dpi_scan_reaches_tesseract_unrendered_with_the_same_pixels(kind):
+    """Scanners write JPEG, CCITT or Flate images: each is decoded, not rendered (~4 times
+    cheaper), and Tesseract sees exactly the pixels the rendered page has."""
+    import zlib
+
+    import numpy as np
+    grey = _scan_pixels()
+    pdf_bytes = {
+        "flate-grey": lambda: image_page_pdf(zlib.compress(grey.tobytes())),
+        "flate-1-bit": lambda: image_page_pdf(
+            zlib.compress(np.packbits(grey >= 128, axis=1).tobytes()), bpc=1),
+        "jpeg": lambda: _pil_pdf("L"),   # DCTDecode
+        "ccitt": lambda: _pil_pdf("1"),  # CCITTFaxDecode
+    }[kind]()
+    native, rendered = _first_page_images(pdf_bytes)
+    assert native is not None and (native.width, native.height, native.dpi) == (600, 800, 300)
+    assert native.pixels == rendered.pixels
+
+
+def _rect_clip(x0, y0, x1, y1) -> bytes:
+    return b"q %g %g %g %g re W n 144 0 0 192 0 0 cm /Im0 Do Q" % (x0, y0, x1 - x0, y1 - y0)
+
+
+@pytest.mark.parametrize("case, pdf_args", [
+    ("turned by /Rotate", dict(rotate=90)),
+    ("turned by the placement", dict(page=(192.0, 144.0),
+                                      content=b"q 0 192 -144 0 144 0 cm /Im0 Do Q")),
+    ("mirrored", dict(content=b"q 144 0 0 -192 0 192 cm /Im0 Do Q")),
+    ("shifted", dict(content=b"q 144 0 0 192 5 0 cm /Im0 Do Q")),
+    ("200 dpi: rendered up", dict(page=(216.0, 288.0),
+                                  content=b"q 216 0 0 288 0 0 cm /Im0 Do Q")),
+    ("600 dpi: rendered down", dict(page=(72.0, 96.0), content=b"q 72 0 0 96 0 0 cm /Im0 Do Q")),
+    ("clipped", dict(content=_rect_clip(0, 0, 100, 192))),
+    ("clipped to a bow tie through the corners",
+     dict(content=b"q 0 0 m 144 192 l 144 0 l 0 192 l h W n 144 0 0 192 0 0 cm /Im0 Do Q")),
+    ("a drawing on it", dict(content=b"q 144 0 0 192 0 0 cm /Im0 Do Q 0 0 m 100 100 l S")),
+    ("inverted by /Decode", dict(image_keys="/Decode [1 0]")),
+    ("an annotation", dict(page_keys="/Annots [<< /Type /Annot /Subtype /Square "
+                                     "/Rect [10 10 50 50] /C [1 0 0] >>]")),
+])
+def test_pages_that_are_not_just_the_scan_are_rendered(case, pdf_args):
+    import zlib
+    pdf_bytes = image_page_pdf(zlib.compress(_scan_pixels().tobytes()), **pdf_args)
+    native, rendered = _first_page_images(pdf_bytes)
+    assert native is None, case
+    assert rendered.width > 0
+
+
+def test_a_clip_around_the_whole_page_keeps_the_scan_unrendered():
+    import zlib
+    pdf_bytes = image_page_pdf(zlib.compress(_scan_pixels().tobytes()),
+                               content=_rect_clip(-1, -1, 145, 193))
+    native, rendered = _first_page_images(pdf_bytes)
+    assert native is not None and native.pixels == rendered.pixels
+
+
+def test_colour_scans_and_stencil_masks_are_rendered():
+    import zlib
+
+    import numpy as np
+    bits = zlib.compress(np.packbits(_scan_pixels() >= 128, axis=1).tobytes())
+    for pdf_bytes in (_pil_pdf("RGB"), image_page_pdf(bits, bpc=1, image_keys="/ImageMask true")):
+        native, _ = _first_page_images(pdf_bytes)
+        assert native is None
+
+
+def test_a_masked_scan_is_rendered_with_its_mask(monkeypatch):
+    """PDFium's API does not tell a soft-masked image: a file naming /SMask or /Mask has
+    its scans rendered. Here the mask hides the whole image: the page shows nothing."""
+    import shutil
+    import zlib
+
+    from pipeline import extract as extract_module
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+    unrendered = []
+    real = extract_module._scan_image
+    monkeypatch.setattr(extract_module, "_scan_image",
+                        lambda page, dpi: unrendered.append(page) or real(page, dpi))
+    pixels = zlib.compress(_scan_pixels().tobytes())
+    masked = image_page_pdf(pixels, smask=zlib.compress(bytes(600 * 800)))
+    with pytest.raises(EmptyDocument):
+        extract(masked, "masked.pdf", ExtractOptions(ocr_workers=1))
+    assert unrendered == []
+    # Without the mask the same page is handed over unrendered.
+    document = pdfium.PdfDocument(image_page_pdf(pixels))
+    try:
+        image = extract_module._page_image(document[0], ExtractOptions(), masks=False)
+    finally:
+        document.close()
+    assert len(unrendered) == 1 and image.pixels == _scan_pixels().tobytes()
+
+
 def test_missing_tesseract_says_to_install_it(pdf):
     scan = docgen.degrade(pdf, dpi=300, blur=0, skew_degrees=0, noise=0, specks=0)
     with pytest.raises(OCRFailed) as info:
