@@ -68,7 +68,8 @@ _TOKEN = re.compile(r"\[\^[^\]]*\]|[^\W_]+|[^\w\s]|_")
 _NUMBER = re.compile(r"^\d+$")
 # A paragraph's own number left at its start ("4.' Requests"): segmentation keeps the
 # number apart (``OperativeParagraph.number``), so it is not part of the wording.
-_LEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)][^\w\s]*\s+")
+# OCR may add a stray mark before it ('"3... Commends'): a quote or a speck is no wording either.
+_LEADING_NUMBER = re.compile(r"^\s*[^\w\s\[]{0,3}\s*\d{1,3}\s*[.)][^\w\s]*\s+")
 # Sub-paragraph labels, "(a)", "(iv)": not words of the text.
 _LABEL = re.compile(r"\(\w{1,4}\)")
 
@@ -251,7 +252,7 @@ def _block(a: list[_Tok], b: list[_Tok], old_vocab: Counter, new_vocab: Counter,
                           after=aw[0].text))
         return True
     if len(bw) == 1 and len(aw) > 1 and _has_non_word(aw, new_vocab) \
-            and misread(xa, bw[0].text, old_vocab, new_vocab):
+            and (xa == xb or misread(xa, bw[0].text, old_vocab, new_vocab)):
         return True
     # The same letters, split or joined only by a stray mark ("State's" for "States"):
     # the aligner's word key counts these as equal too.
@@ -274,6 +275,69 @@ def _has_non_word(toks: list[_Tok], other_vocab: Counter) -> bool:
                for t in toks)
 
 
+# Glyphs OCR reads for the digits of a number ("§6/117" for "56/117", "SO" for "50", "i4").
+_DIGIT_GLYPHS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1",
+                               "|": "1", "!": "1", "]": "1", "Z": "2", "z": "2", "S": "5", "s": "5",
+                               "§": "5", "$": "5", "G": "6", "b": "6", "B": "8", "g": "9", "q": "9"})
+# A footnote marker read as text is a short number (the note's) or a marker glyph.
+MARKER_DIGITS = 2
+
+
+def _span(toks: list[_Tok], text: str) -> str | None:
+    """The text the tokens cover, when they touch (no space inside): one printed word."""
+    if not toks:
+        return None
+    piece = text[toks[0].start:toks[-1].end]
+    return None if any(ch.isspace() for ch in piece) else piece
+
+
+def _digits_misread(a: list[_Tok], b: list[_Tok], old_text: str, new_text: str) -> bool:
+    """One side prints a number, the other reads some of its digits as look-alike glyphs
+    ("§6" for "56", "i4" for "14"): the same number once the glyphs are read as digits.
+    A different number ("56" for "57") is never this: every digit must match."""
+    x, y = _span(a, old_text), _span(b, new_text)
+    if not x or not y or x == y:
+        return False
+    for printed, reading in ((x, y), (y, x)):
+        if any(ch.isdigit() for ch in printed) and not any(ch.isalpha() for ch in printed) \
+                and any(not ch.isdigit() for ch in reading) \
+                and reading.translate(_DIGIT_GLYPHS) == printed:
+            return True
+    return False
+
+
+def _marker_residue(toks: list[_Tok], i: int, j: int, text: str) -> bool:
+    """Whether ``toks[i:j]``, present on this side only, is a footnote marker read as text:
+    one number of at most MARKER_DIGITS digits (with marks) glued to what precedes it
+    ("1978,4"), or standing after the paragraph's last punctuation ("countries, 2"), or
+    standing between two words where no number can go ("recognized 1 in", "the 1 report").
+    Next to a number, a month or a number word it may be a real one ("paragraphs 4, 5 and 7",
+    "from 1 July"): an edit."""
+    run = toks[i:j]
+    words = [t for t in run if t.is_word]
+    if len(words) != 1 or not _NUMBER.match(words[0].text) or len(words[0].text) > MARKER_DIGITS:
+        return False
+    w = words[0]
+    prev = toks[i - 1] if i > 0 else None
+    nxt = toks[j] if j < len(toks) else None
+    if prev is None:
+        return False  # a paragraph's own number is ``_LEADING_NUMBER``'s
+
+    def plain(t: _Tok | None) -> bool:
+        return t is not None and t.text.isalpha() and t.low not in _NUMBER_WORDS
+
+    def number_like(t: _Tok | None) -> bool:
+        return t is not None and (t.text[0].isdigit() or t.low in _NUMBER_WORDS)
+
+    if number_like(prev) or number_like(nxt):
+        return False
+    if w.start > 0 and not text[w.start - 1].isspace() and not prev.text[0].isdigit():
+        return True  # glued after a word or a mark: set as a superscript
+    if nxt is None or all(not t.is_word for t in toks[j:]):
+        return not prev.is_word  # after the closing punctuation
+    return plain(prev) and plain(nxt) and all(not t.is_word or t is w for t in run)
+
+
 def reconcile(old_text: str, new_text: str, old_vocab: Counter, new_vocab: Counter) -> Reconciled:
     """Compare two aligned paragraphs word by word; see the module's docstring."""
     a, b = _tokens(old_text), _tokens(new_text)
@@ -282,6 +346,14 @@ def reconcile(old_text: str, new_text: str, old_vocab: Counter, new_vocab: Count
     explained = True
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
+            continue
+        aw = [t for t in a[i1:i2] if t.is_word]
+        bw = [t for t in b[j1:j2] if t.is_word]
+        if not aw and bw and _marker_residue(b, j1, j2, new_text):
+            continue  # a lost marker read as a digit on the new side (its text is kept)
+        if aw and not bw and _marker_residue(a, i1, i2, old_text):
+            continue
+        if aw and bw and _digits_misread(a[i1:i2], b[j1:j2], old_text, new_text):
             continue
         if not _block(a[i1:i2], b[j1:j2], old_vocab, new_vocab, new_text, out):
             explained = False

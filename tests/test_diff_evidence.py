@@ -254,3 +254,66 @@ def test_junk_at_the_end_of_a_paragraph_goes_with_the_space_before_it():
     result = diff(make(), make(ops=ops))
     assert status_of(result.links, "O3") == "unchanged"
     assert apply_corrections(make(ops=ops), result.corrections).operative[2].text == OPS[2]
+
+
+# --- marker residue, digit glyphs, lost paragraph numbers (issue #5) -------------------------
+
+def test_a_lost_footnote_marker_read_as_a_digit_is_not_a_change():
+    # The scan lost the superscript: its digit sits glued after the comma, or between two
+    # words, or after the paragraph's closing punctuation.
+    pre = replaced(PRE, 0, "water resources,", "water resources,4")
+    pre = replaced(pre, 1, "reliable hydrological", "reliable 1 hydrological")
+    pre = replaced(pre, 2, "developing countries,", "developing countries, 2")
+    result = diff(make(), make(pre, symbol="A/RES/67/201"))
+    assert [status_of(result.links, p) for p in ("P1", "P2", "P3")] == ["unchanged"] * 3
+    # Either side may be the scan.
+    result = diff(make(pre), make(symbol="A/RES/67/201"))
+    assert [status_of(result.links, p) for p in ("P1", "P2", "P3")] == ["unchanged"] * 3
+
+
+def test_an_inserted_number_next_to_numbers_or_dates_stays_an_edit():
+    # "paragraphs 4 and 7" -> "paragraphs 4, 5 and 7"; "in December" -> "in 2 December";
+    # a three-digit number is no footnote marker.
+    ops = ["Requests the Secretary-General to report on paragraphs 4 and 7 above;",
+           "Decides to convene the meeting in December at Headquarters;",
+           "Invites the Commission to consider the report at its meetings;"]
+    new_ops = [ops[0].replace("4 and 7", "4, 5 and 7"),
+               ops[1].replace("in December", "in 2 December"),
+               ops[2].replace("its meetings", "its 120 meetings")]
+    result = diff(make(ops=ops), make(ops=new_ops))
+    assert [status_of(result.links, o) for o in ("O1", "O2", "O3")] == ["modified"] * 3
+
+
+def test_digits_read_as_look_alike_glyphs_are_the_same_number_but_a_changed_digit_is_not():
+    pre = replaced(PRE, 0, "64/198", "§4/198")  # a 6 is no "§": the glyph stands for a 5
+    pre = replaced(pre, 0, "66/228", "66/2Z8")  # 2 read as Z
+    ops = replaced(OPS, 0, "strengthen", "strengthen")
+    result = diff(make(replaced(PRE, 0, "64/198", "54/198")), make(pre, ops, symbol="A/RES/67/201"))
+    assert status_of(result.links, "P1") == "unchanged"
+    # A different digit, or a section sign where a 6 was printed, is a different number.
+    for reading in ("64/199", "§4/198"):
+        result = diff(make(), make(replaced(PRE, 0, "64/198", reading)))
+        assert status_of(result.links, "P1") == "modified", reading
+
+
+def test_a_number_read_as_letters_is_the_number():
+    pre = [PRE[0] + " involving 50 States,"]
+    result = diff(make(pre), make([pre[0].replace("50 States", "SO States")]))
+    assert status_of(result.links, "P1") == "unchanged"
+    result = diff(make(pre), make([pre[0].replace("50 States", "S1 States")]))
+    assert status_of(result.links, "P1") == "modified"
+
+
+def test_a_paragraph_number_with_a_stray_quote_before_it_is_not_wording():
+    ops = list(OPS)
+    new_ops = replaced(OPS, 1, "Invites", '"2... Invites')
+    result = diff(make(ops=ops), make(ops=new_ops))
+    assert status_of(result.links, "O2") == "unchanged"
+
+
+def test_a_scan_garbling_one_of_two_swapped_paragraphs_does_not_change_which_is_moved():
+    a, b, c = PRE
+    clean = diff(make([a, b, c]), make([a, c, b]))
+    garbled = diff(make([a, b, c.replace("food security", "food secunty")]), make([a, c, b]))
+    key = lambda r: sorted((l.old, l.new, l.status == "moved") for l in r.links)
+    assert key(clean) == key(garbled)
