@@ -426,9 +426,10 @@ def split_sections(paragraphs: list[str], last_number: str | None = None
             carried = LONE_NUMBER_RE.match(para).group(1)
             continue
         numbered = NUMBERED_RE.match(para)
-        if SUBPARAGRAPH_RE.match(para) and (operative or preamble):
+        sub = subparagraph(para)
+        if sub is not None and (operative or preamble):
             target = operative[-1] if operative else preamble[-1]
-            target.text += "\n" + para
+            target.text += "\n" + sub
         elif numbered:
             operative.append(OperativeParagraph(number=numbered.group(1), text=numbered.group(2)))
         elif para[:1].islower() and (operative or preamble):
@@ -449,6 +450,21 @@ def split_sections(paragraphs: list[str], last_number: str | None = None
         operative.insert(0, OperativeParagraph(number=str(int(operative[0].number) - 1),
                                                text=last.text))
     return preamble, operative
+
+
+# A sub-paragraph's label as OCR may print it: after a speck or a quote ("‘(i)", "_(d)",
+# ".(a)"), with a stray point after it ("(a).To"), its closing parenthesis lost ("(i To").
+LOOSE_SUBPARAGRAPH_RE = re.compile(r"^(?:[^\w\s(]|_){0,3}\s?\((?P<label>[a-z]{1,2}|[ivxl]{1,5})"
+                                   r"(?:\)[.,]?\s*|\s+)(?=[A-Z“\"‘])")
+
+
+def subparagraph(para: str) -> str | None:
+    """The paragraph as a sub-paragraph, its label as printed (``(a) To ...``), or None
+    when it opens with no label."""
+    if SUBPARAGRAPH_RE.match(para):
+        return para
+    m = LOOSE_SUBPARAGRAPH_RE.match(para)
+    return f"({m.group('label')}) {para[m.end():]}" if m else None
 
 
 def repair_paragraphs(paragraphs: list[str], expected: int = 1) -> list[str]:
