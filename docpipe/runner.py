@@ -383,13 +383,17 @@ class StageRunner:
         """Order of arrival must not matter: when an earlier version arrives after a later
         one, the later one's diff is computed again, and re-indexed if it changed.
 
-        Only the later documents' diffs change, never their content or keys, so this
-        does not cascade further."""
-        refreshed = []
-        for row in self.ledger.documents_with_keys(
-                diff_stage.successor_lookup_keys(document), exclude=doc_id,
-                weights=diff_stage.key_weights(), near_session=document.session,
-                min_session=document.session):
+        Only the later documents' diffs change, never their content or keys, so the
+        lookup does not cascade; but a paragraph's genealogy (the session it first
+        appeared in) runs down the whole lineage, so a later document whose predecessor
+        was refreshed is re-indexed too, its diff unchanged. Earliest first, so that each
+        extends an already refreshed genealogy."""
+        refreshed: list[str] = []
+        rows = self.ledger.documents_with_keys(
+            diff_stage.successor_lookup_keys(document), exclude=doc_id,
+            weights=diff_stage.key_weights(), near_session=document.session,
+            min_session=document.session)
+        for row in sorted(rows, key=lambda r: (r.get("session") or 0, str(r.get("indexed_at")))):
             try:
                 later = Document.model_validate_json(self.read_artifact(row["document_artifact"]))
             except PermanentError:
@@ -403,14 +407,25 @@ class StageRunner:
             except PermanentError:
                 continue
             new = self._diff_in_archive(row["doc_id"], later)
-            if (new.predecessor_id, [l.as_gold() for l in new.links]) == \
-                    (old.predecessor_id, [l.as_gold() for l in old.links]):
+            if same_diff(new, old):
+                if new.predecessor_id in refreshed:  # only its genealogy changed
+                    self._write_index(row["original_id"], row["doc_id"], later, old)
+                    refreshed.append(row["doc_id"])
                 continue
             self.store.put(artifact_key(row["doc_id"], "diff"), new.model_dump_json().encode())
             self._write_index(row["original_id"], row["doc_id"], later, new)
             log.info("lineage.refreshed", symbol=later.symbol, predecessor=new.predecessor)
             refreshed.append(row["doc_id"])
         return refreshed
+
+
+def same_diff(a: DiffResult, b: DiffResult) -> bool:
+    """The same predecessor, links and evidence corrections (what the index shows)."""
+    def seen(d: DiffResult):
+        return (d.predecessor_id, [link.as_gold() for link in d.links],
+                {pid: [c.model_dump() for c in changes]
+                 for pid, changes in (d.corrections or {}).items()})
+    return seen(a) == seen(b)
 
 
 def run_document(runner: StageRunner, ref: Ref, retries: int = 3,

@@ -13,8 +13,9 @@ import pytest
 from config.settings import Settings
 from corpus.build import SOURCES, build
 from docpipe.events import ObjectCreated
-from docpipe.runner import StageRunner, run_document
+from docpipe.runner import StageRunner, genealogy_key, run_document
 from docpipe.service import document_view
+from pipeline import genealogy as genealogy_stage
 
 LINEAGE = json.loads((SOURCES / "lineage.json").read_text())
 
@@ -42,6 +43,10 @@ def ingest_all(tmp_path, corpus, order: list[str]) -> dict[str, dict]:
     for stem, symbol in symbols.items():
         view = document_view(runner, runner.ledger.document_by_symbol(symbol))
         view["predecessor_stem"] = stem_of.get(view["predecessor"])
+        # Where each paragraph first appeared, as the index has it (the genealogy runs
+        # down the whole lineage, not only to the next version).
+        view["introduced"] = genealogy_stage.DocumentGenealogy.model_validate_json(
+            runner.store.get(genealogy_key(view["doc_id"]))).introduced_sessions()
         views[stem] = view
     return views
 
@@ -67,6 +72,7 @@ def test_order_of_arrival_does_not_matter(tmp_path, corpus_txt, order):
     for stem in stems:
         assert other[stem]["predecessor_stem"] == LINEAGE["predecessors"][stem], stem
         assert other[stem]["diff"] == forward[stem]["diff"], stem
+        assert other[stem]["introduced"] == forward[stem]["introduced"], stem
 
 
 def test_index_knows_where_each_paragraph_first_appeared(tmp_path, corpus_txt):
