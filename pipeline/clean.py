@@ -914,8 +914,78 @@ def _lead(text: str) -> str:
     return re.sub(r"^[^\w(\ue100-\ue8ff“\"‘]+", "", text.strip())
 
 
-def _break_score(a: WorkLine | None, b: WorkLine, layout: Layout) -> int:
-    """Evidence that ``b`` opens a paragraph after ``a`` (None: a new page)."""
+# A sub-paragraph's label as OCR may print it at a line's start: after a speck or quote
+# ("‘(i)", "_(d)", ".(a)"), its closing parenthesis lost before a space ("(i To").
+LOOSE_LABEL_RE = re.compile(r"^(?:[^\w\s(]|_){0,3}\s?\((?P<label>[a-z]{1,2}|[ivxl]{1,5})(?:\)[.,]?\s*|\s+)"
+                            r"(?=[A-Z“\"‘]|$)")
+ROMAN_LABELS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
+                "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"]
+# Lines that open a footnote's text, never an operative paragraph (which opens with a verb in
+# the third person, "Decides"): "See resolution ...", "Ibid.", "Official Records ...".
+# (Not before an operative verb: "i See Calls upon" is OCR's reading of "9. Calls upon".)
+FOOTNOTE_TEXT_RE = re.compile(r"^(?:See|Ibid|Idem|Cf|Official Records|United Nations, Treaty Series)\b"
+                              r"(?!\W*(?:Also |Further )?[A-Z][a-z]+s [a-z])")
+
+
+def _loose_label(text: str) -> str | None:
+    """The sub-paragraph label a line opens with (``(b)``, ``‘(ii)``, ``(i To``), else None."""
+    m = LOOSE_LABEL_RE.match(text.strip())
+    return m.group("label") if m else None
+
+
+class LabelSequence:
+    """The sub-paragraph labels seen so far in one paragraph: letters (a), (b), ... and,
+    inside them, Roman numerals (i), (ii), ... A label that comes next in either sequence
+    (or opens one after a lead-in ending in ":") is evidence of a sub-paragraph's start,
+    where the renderer prints sub-paragraphs flush with the body text."""
+
+    def __init__(self):
+        self.letter: str | None = None
+        self.roman: str | None = None
+
+    def reset(self) -> None:
+        self.letter = self.roman = None
+
+    def _next_letter(self) -> str | None:
+        if self.letter is None:
+            return None
+        return chr(ord(self.letter) + 1) if len(self.letter) == 1 and self.letter < "z" else None
+
+    def _next_roman(self) -> str | None:
+        if self.roman is None or self.roman not in ROMAN_LABELS[:-1]:
+            return None
+        return ROMAN_LABELS[ROMAN_LABELS.index(self.roman) + 1]
+
+    def expects(self, label: str | None, prev_text: str) -> bool:
+        """``label`` continues a sequence (or opens one after a line ending in ":")."""
+        if label is None:
+            return False
+        if label in (self._next_letter(), self._next_roman()):
+            return True
+        lead_in = bool(re.search(r":\W{0,3}$", prev_text.rstrip(" " + ANCHOR)))
+        return lead_in and label in ("a", "i")
+
+    def see(self, label: str | None) -> None:
+        """Record a label at a sub-paragraph's start."""
+        if label is None:
+            return
+        if label == self._next_roman():
+            self.roman = label
+        elif label == self._next_letter() or label not in ROMAN_LABELS:
+            self.letter, self.roman = label, None
+        else:  # "(i)" opening a list inside a letter's item; "(v)" out of any sequence
+            self.roman = label
+
+
+def _ends_sub_paragraph(text: str) -> bool:
+    """A sub-paragraph's end before the next one: "...;", "...:", "...; and", "...; or"."""
+    return ends_paragraph(text) or bool(re.search(r"[;,]\s+(?:and|or)$", text.rstrip(" " + ANCHOR)))
+
+
+def _break_score(a: WorkLine | None, b: WorkLine, layout: Layout,
+                 labels: LabelSequence | None = None) -> int:
+    """Evidence that ``b`` opens a paragraph after ``a`` (None: a new page). ``labels``:
+    the sub-paragraph labels before ``b`` in its paragraph."""
     text = _lead(b.text)
     g = GARBLED_NUMBER_RE.match(text)
     if g and not text[0].isupper() and not NUMBERED_START_RE.match(text) \
@@ -923,22 +993,32 @@ def _break_score(a: WorkLine | None, b: WorkLine, layout: Layout) -> int:
             and len(g.group("junk").replace(" ", "")) <= 3:
         text = text[g.start("word"):]  # OCR's reading of a number: "me Decides"
     numbered = bool(NUMBERED_START_RE.match(text))
-    label = bool(LABEL_START_RE.match(text))
+    label = bool(LABEL_START_RE.match(text)) or _loose_label(b.text) is not None
     if not text or not (text[0].isupper() or numbered or label or text[0] in "“\"‘"
                         or _structure_line(text)):  # "56th plenary meeting"
         return -9
     indented = b.x0 is not None and b.x0 - layout.left >= 1.8 * layout.size
-    if a is not None and not (ends_paragraph(a.text) or numbered
-                              or indented and _ends_before_speck(a.text)):
+    short = a is not None and a.x1 is not None and a.x1 < layout.right - 4 * layout.size
+    # The next label of the paragraph's sub-paragraphs after one that ended ("...;",
+    # "...; and"): the renderer prints them flush with the body, so nothing else may show.
+    in_sequence = (labels is not None and a is not None and _ends_sub_paragraph(a.text)
+                   and labels.expects(_loose_label(b.text), a.text))
+    if a is not None and not (ends_paragraph(a.text) or numbered or in_sequence
+                              or indented and _ends_before_speck(a.text)
+                              # a short last line then an indented first one: a paragraph
+                              # whose closing punctuation OCR misread ("1946!”")
+                              or indented and short and a.page == b.page):
         return -9
     score = 0
     if numbered:
         score += 2
     if label:
         score += 1
+    if in_sequence:
+        score += 2
     if indented:
         score += 2
-    if a is not None and a.x1 is not None and a.x1 < layout.right - 4 * layout.size:
+    if short:
         score += 2
     if a is not None and a.page == b.page and a.top is not None and b.top is not None:
         ratio = (_center(b) - _center(a)) / layout.pitch
@@ -966,11 +1046,16 @@ def break_paragraphs_by_layout(work: Work) -> Work:
     first-line indent, a short line before it (the last line of a justified
     paragraph), an operative number ``N.`` or a sub-paragraph label at its start, a
     preambular opener. Otherwise it continues the paragraph, across pages too.
+    Sub-paragraphs are printed flush with the body, so a one-line ``(i)`` that fills
+    the line leaves no trace but its label: the next label of the paragraph's
+    sequence ((a), (b) ... / (i), (ii) ..., or (a) / (i) after a lead-in ending in
+    ":") after a line that ends a sub-paragraph ("...;", "...; and") opens one.
     """
     layout = measure_layout(work.lines)
     if layout is None:
         return work
     prev: WorkLine | None = None
+    labels = LabelSequence()
     for ln in work.lines:
         if ln.role != "body" or ln.masthead or ln.top is None:
             continue
@@ -991,7 +1076,13 @@ def break_paragraphs_by_layout(work: Work) -> Work:
         else:
             same_page = prev.page == ln.page
             ln.starts_paragraph = _break_score(prev if same_page else _page_end(prev, ln), ln,
-                                               layout) >= 2
+                                               layout, labels) >= 2
+        if ln.starts_paragraph:
+            label = _loose_label(ln.text)
+            if label is None:
+                labels.reset()  # a paragraph of its own: its sub-paragraphs start afresh
+            else:
+                labels.see(label)
         prev = ln
     return work
 
@@ -1044,6 +1135,8 @@ def restore_paragraph_numbers(work: Work) -> Work:
             bare = re.match(r"^(?P<n>\d{1,3})\s+(?=[A-Z][a-z])", _lead(ln.text))
             if bare and number < int(bare.group("n")) <= number + 3:  # "2 Invites": the dot lost
                 m = bare
+            if m and FOOTNOTE_TEXT_RE.match(_lead(ln.text)[m.end():]):
+                m = None  # "3 See resolution ...": a footnote's number, not a paragraph's
             if m:
                 ln.text = f"{m.group('n')}. " + _lead(ln.text)[m.end():]
         m = NUMBERED_START_RE.match(ln.text)
@@ -1055,11 +1148,14 @@ def restore_paragraph_numbers(work: Work) -> Work:
             pass  # "II. Means of implementation": a part's numeral, no paragraph number
         elif (ln.method == "ocr" or plain_break) and prev is not None:
             g = GARBLED_NUMBER_RE.match(ln.text.strip())
-            if g and not LABEL_START_RE.match(_lead(ln.text) + " ") and len(g.group("junk").replace(" ", "")) <= 4 and not any(
+            if g and not LABEL_START_RE.match(_lead(ln.text) + " ") and _loose_label(ln.text) is None \
+                    and len(g.group("junk").replace(" ", "")) <= 4 and not any(
                     len(t) >= 3 and t.isalpha() and lex.is_word(t) for t in g.group("junk").split()):
                 rest = ln.text.strip()[g.start("word"):]
             else:
                 rest = _word_read_number(ln, prev, layout, lex, plain_break)
+            if rest is not None and FOOTNOTE_TEXT_RE.match(rest):
+                rest = None  # "® See A/64/303": a footnote's glyph, no paragraph's number
             if rest is not None:
                 verb = OPERATIVE_OPENER_RE.match(rest)
                 # The line as it would read numbered (same page, method and boxes): OCR's
@@ -1363,6 +1459,8 @@ def unwrap_lines(work: Work) -> Work:
     pending = interrupted = False
     after_structure = False  # the paragraph before the current one was a structure line
     last_page, last_indent = None, 0
+    labels = LabelSequence()  # the current paragraph's sub-paragraph labels
+    operative = False  # a numbered paragraph seen: the preamble is over
 
     def flush():
         if current:
@@ -1398,8 +1496,11 @@ def unwrap_lines(work: Work) -> Work:
             if ln.starts_paragraph is not None:  # the layout decided
                 new = not current or ln.starts_paragraph
             else:
+                in_sequence = bool(current) and _ends_sub_paragraph(prev) \
+                    and labels.expects(_loose_label(text), prev)
                 new = not current or _starts_new_paragraph(prev, text, pending, interrupted,
-                                                           ln.indent > last_indent, loose)
+                                                           ln.indent > last_indent, loose,
+                                                           in_sequence, not operative)
                 # After a blank line, a structure line stands alone, and so does the one
                 # line after it (a part's or an annex's heading), though neither ends in
                 # punctuation.
@@ -1409,6 +1510,12 @@ def unwrap_lines(work: Work) -> Work:
             if new:
                 after_structure = len(current) == 1 and _structure_line(current[0])
                 flush()
+                label = _loose_label(text)
+                if label is None:
+                    labels.reset()
+                    operative = operative or bool(NUMBERED_START_RE.match(text))
+                else:
+                    labels.see(label)
             elif pending:  # a paragraph rejoined across an interruption
                 work.note("unwrap_lines", work.line_offset(index), "\n\n", " ")
             current.append(text)
@@ -1448,13 +1555,29 @@ def _continues_sentence(text: str) -> bool:
 
 
 def _starts_new_paragraph(prev: str, text: str, pending: bool, interrupted: bool,
-                          indented: bool, loose: bool = False) -> bool:
+                          indented: bool, loose: bool = False, in_sequence: bool = False,
+                          in_preamble: bool = False) -> bool:
     """``loose``: blank lines are no proof of a paragraph break here (plain OCR text);
     a line that goes on a sentence (lower case, a number) or follows one that did not
-    end continues it, unless it is numbered or labelled."""
+    end continues it, unless it is numbered or labelled.
+
+    ``in_sequence``: the line opens with the next label of the paragraph's sub-paragraphs
+    after one that ended (sub-paragraphs are printed flush, often with no blank line).
+    ``in_preamble``: no numbered paragraph yet, so a blank line then a preambular opener
+    ("Noting with") opens a paragraph even where OCR lost the punctuation before it
+    (a footnote's number glued to it: "16 August 20062")."""
     prev_ends = ends_paragraph(prev)
     if text[0].islower():
         return False
+    if in_sequence:
+        return True
+    if not prev_ends and pending and _cut_mid_sentence(prev):
+        return False  # "... on Crime Prevention and" never ends a paragraph or a heading
+    if loose and in_preamble and pending and not interrupted and PREAMBLE_START_RE.match(text):
+        return True
+    if pending and prev_ends and FOOTNOTE_TEXT_RE.match(re.sub(r"^(?:\d{1,3}|[^\w\s])\s*", "", text)) \
+            and not FOOTNOTE_TEXT_RE.match(text):
+        return True  # "5 See A/64/303": a footnote's text left in the body goes on no sentence
     if loose and (_continues_sentence(text) or not (
             prev_ends or NUMBERED_START_RE.match(text) or LABEL_START_RE.match(text))):
         return False
@@ -1463,6 +1586,23 @@ def _starts_new_paragraph(prev: str, text: str, pending: bool, interrupted: bool
         # that does not end in punctuation goes on across the interruption.
         return prev_ends or not interrupted
     return prev_ends and (bool(NUMBERED_START_RE.match(text)) or indented)
+
+
+# Words that never end a sentence or a heading: a line ending in one is cut mid-sentence.
+CONTINUING_WORDS = frozenset(
+    "a an the of and or nor to in on by for with from at as into upon under between among "
+    "its their his her our that which whose whom this these those such all any both than "
+    "be is are was were been has have had not also including".split())
+# A preambular paragraph's opening: its participle or adjective, then the sentence in
+# lower case ("Noting with", "Deeply concerned", "Recalling its").
+PREAMBLE_START_RE = re.compile(r"^(?:(?:Deeply|Gravely|Seriously|Further|Also|Fully) )?"
+                               r"[A-Z][a-z]+(?:ing|ful|ous|ed|ent|ant|ive|are|nt) [a-z]+\b")
+
+
+def _cut_mid_sentence(text: str) -> bool:
+    """The text ends in a word that goes on (``and``, ``of the``), after any OCR junk."""
+    tokens = [t for t in text.split() if re.search(r"[A-Za-z0-9]", t)]
+    return bool(tokens) and tokens[-1] in CONTINUING_WORDS
 
 
 # --- text steps ---------------------------------------------------------------------
@@ -1604,6 +1744,13 @@ def rejoin_split_words(work: Work) -> Work:
             choice = in_doc if len(in_doc) == 1 else fills
             if len(choice) == 1:
                 return match_case(head, choice[0])
+        if min(len(head), len(tail)) >= 3 and not (lex.is_word(head) or lex.is_word(tail)):
+            # Neither half is a word and the union is one cheap slip from exactly one word:
+            # a glyph read twice at the split ("traffi icking"), or a look-alike glyph.
+            near = [(w, cost) for w, cost in ocr_candidates(union.lower(), lex, max_edits=1)
+                    if cost <= SUB_COST]
+            if len(near) == 1 and near[0][1] <= THIN_DELETE_COST:
+                return match_case(head, near[0][0])
         return None
 
     return rewrite_pairs(work, "rejoin_split_words", join)
@@ -1687,7 +1834,9 @@ ROMAN_CONTEXTS = [
 ]
 
 
-ROMAN_MERGED_RE = re.compile(r"(?<=\d )(?P<pre>(?:[A-Z] )?\()(?P<r>[IVXL1l|]*)D\)?(?=[\s.,;:]|$)")
+# (A stray stop between the resolution's number and the numeral goes with it: "3187. (XXVIID".)
+ROMAN_MERGED_RE = re.compile(r"(?<=\d)(?P<stop>[.,]?) (?P<pre>(?:[A-Z] )?\()(?P<r>[IVXLH1l|]*)D\)?"
+                             r"(?=[\s.,;:]|$)")
 
 
 def fix_roman_numerals(work: Work) -> Work:
@@ -1704,11 +1853,15 @@ def fix_roman_numerals(work: Work) -> Work:
         rewrite(work, "fix_roman_numerals", pattern, fix)
 
     def merged(m: re.Match) -> str | None:
-        # A final "I)" read as one "D" ("2200 A (XXD,"): no session numeral has a D.
-        roman = re.sub(r"[1l|]", "I", m.group("r")) + "I"
-        if len(roman) < 3 or not ROMAN_RE.match(roman):  # "(ID": (II) or (III)? Too short to tell
+        # A final "I)" read as one "D" ("2200 A (XXD,"): no session numeral has a D. Bars
+        # blurred together read as "H" (one "I" or two: "(XXVIHD" is XXVIII, the only
+        # valid numeral of the two).
+        base = re.sub(r"[1l|]", "I", m.group("r"))
+        romans = {base.replace("H", h) + "I" for h in ("I", "II")}
+        valid = [r for r in romans if ROMAN_RE.match(r)]
+        if len(valid) != 1 or len(valid[0]) < 3:  # "(ID": (II) or (III)? Too short to tell
             return None
-        return m.group("pre") + roman + ")"
+        return " " + m.group("pre") + valid[0] + ")"
 
     return rewrite(work, "fix_roman_numerals", ROMAN_MERGED_RE, merged)
 
@@ -1861,7 +2014,10 @@ def best_correction(token: str, lex: Lexicon, context: "TokenContext | None" = N
     1.0 up to seven; 1.4 up to ten; 1.8 beyond), lead the runner-up by a
     full point and beat the reading's own frequency by half a point. A short word
     (five letters or fewer) is corrected only to a word the document uses or a very
-    common one (Zipf >= 4.5). Case follows ``TokenContext``: a capitalised word in
+    common one (Zipf >= 4.5). Where frequencies alone decide (``_needs_context``: the
+    reading is itself an English word, the candidate one of the commonest words, or the
+    first glyph misread plus another slip) the document must print the candidate next
+    to the same left or right neighbour elsewhere. Case follows ``TokenContext``: a capitalised word in
     mid-sentence is a name unless the document writes the candidate so too (or
     the words around it are a Title Case name); a misread first letter says nothing
     about case, so the candidate must be one the document uses, and takes the case of
@@ -1890,7 +2046,33 @@ def best_correction(token: str, lex: Lexicon, context: "TokenContext | None" = N
             and not (cost <= SIMILAR_COST and zipf(cand) >= 3.5
                      and (token.islower() or context is None or context.sentence_start)):
         return None
+    if _needs_context(low, cand, cost) and not _context_support(lex, cand, context):
+        return None
     return _cased(token, cand, lex, context, slight=cost <= SIMILAR_COST)
+
+
+REAL_WORD_ZIPF = 2.5  # a reading this frequent is an English word, not a garble
+PRIOR_DOMINATES_ZIPF = 6.0  # "with", "which", "that", "have": near any short garble
+
+
+def _needs_context(low: str, cand: str, cost: float) -> bool:
+    """Whether the frequencies alone cannot justify reading ``low`` as ``cand``: the reading
+    is an English word itself (``halve``, ``atone``: a real word is no misreading without
+    evidence), unless it is the candidate's start (``Chil``: a faint last glyph lost);
+    the candidate is one of the commonest words, whose frequency outweighs any spelling,
+    read with more than a thin stray glyph (``whith``: ``with`` or ``which``?); or the
+    first glyph was misread and a second slip assumed too (``icking``: ``taking``?)."""
+    real_word = zipf(low) >= REAL_WORD_ZIPF and not cand.startswith(low)
+    prior_only = zipf(cand) >= PRIOR_DOMINATES_ZIPF and cost > THIN_DELETE_COST
+    return real_word or prior_only or (low[0] != cand[0] and cost > SIMILAR_COST)
+
+
+def _context_support(lex: Lexicon, cand: str, context: "TokenContext | None") -> bool:
+    """The document prints ``cand`` elsewhere after the same word or before the same word."""
+    if context is None:
+        return False
+    return bool((context.left and lex.bigrams[(context.left, cand)])
+                or (context.right and lex.bigrams[(cand, context.right)]))
 
 
 @dataclass
@@ -1898,6 +2080,8 @@ class TokenContext:
     sentence_start: bool  # first word of a paragraph, footnote or sentence
     title_case: bool  # a capitalised word next to it (a name: "the Fotirth World Conference")
     opens_name: bool = False  # the next word is capitalised ("the fnternational Conference")
+    left: str = ""  # the word before it in the same sentence, lower case ("" at a start)
+    right: str = ""  # the word after it in the same sentence
 
 
 def token_context(text: str, start: int, end: int) -> TokenContext:
@@ -1912,8 +2096,15 @@ def token_context(text: str, start: int, end: int) -> TokenContext:
     caps_before = bool(prev_words) and prev_words[-1][:1].isupper() and \
         not re.search(r"[.;:,]\s*$", before)
     caps_after = bool(nxt) and nxt[0][:1].isupper() and not re.match(r"^[.;:,]", after)
-    opens_name = bool(re.match(r"^ (?:(?:of|on|the|and|for) )?[A-Z][a-z]", after))
-    return TokenContext(sentence_start, caps_before or caps_after, opens_name)
+    # A name's words are joined by "of", "on", "and", "for" (then perhaps "the"); a word
+    # followed by "the" and a capital is a verb or a preposition ("Also requests the
+    # Secretary-General"), not a name's first word.
+    opens_name = bool(re.match(r"^ (?:(?:of|on|and|for)(?: the)? )?[A-Z][a-z]", after))
+    left = re.search(r"([A-Za-z]+)[ ,\-]{1,3}$", before)
+    right = re.match(r"^[ ,\-]{1,3}([A-Za-z]+)", after)
+    return TokenContext(sentence_start, caps_before or caps_after, opens_name,
+                        left.group(1).lower() if left and not sentence_start else "",
+                        right.group(1).lower() if right else "")
 
 
 def _doc_case(lex: Lexicon, word: str) -> tuple[int, int]:
@@ -1954,7 +2145,46 @@ def correct_words(work: Work) -> Work:
             return None
         return best_correction(token, lex, token_context(m.string, m.start(), m.end()))
 
-    return rewrite(work, "correct_words", WORD_TOKEN_RE, fix)
+    rewrite(work, "correct_words", WORD_TOKEN_RE, fix)
+    return fix_case_slips(work)
+
+
+# Letters whose capital is their small letter enlarged: a blurred scan hides the size.
+CASE_AMBIGUOUS = set("COPSVWXZ")
+CASE_SLIP_RE = re.compile(r"(?<![\w/.\-])(?:[A-Z][a-z]+|[a-z]+[A-Z][a-z]+)(?![\w/\-])")
+
+
+def fix_case_slips(work: Work) -> Work:
+    """A capital OCR read for a small letter of the same shape (``summary Of the dialogue``,
+    ``with Concern that``, ``eXisting``): lower case where the document writes the word so.
+
+    Only letters whose capital is their small letter enlarged (c, o, p, s, v, w, x, z); a
+    first capital only in mid-sentence, outside a Title Case name (no capitalised word next
+    to it, none opened by it), for a common word (Zipf >= 3) the document prints in lower
+    case mid-sentence and nowhere else with that capital.
+    """
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+
+    def fix(m: re.Match) -> str | None:
+        token = m.group(0)
+        caps = [i for i, ch in enumerate(token) if ch.isupper()]
+        low = token.lower()
+        if len(caps) != 1 or token[caps[0]] not in CASE_AMBIGUOUS or zipf(low) < 3.0 \
+                or _is_protected(m) or _touches_junk(m):
+            return None
+        if caps[0] == 0:
+            ctx = token_context(m.string, m.start(), m.end())
+            prev = re.search(r"(\S+)\s+$", m.string[max(0, m.start() - 40):m.start()])
+            if ctx.sentence_start or ctx.title_case or ctx.opens_name or not ctx.left \
+                    or not prev or re.search(r"[A-Z]", prev.group(1)):  # "Sixty-second Session"
+                return None
+            if not lex.lower[low] or lex.capitalised[low] > 1:
+                return None
+        elif not (lex.doc_count(low) or zipf(low) >= 4.0):
+            return None
+        return low
+
+    return rewrite(work, "fix_case_slips", CASE_SLIP_RE, fix)
 
 
 JUNK_NEIGHBOUR_RE = re.compile(r"[^\s,;:.!?()\[\]\"“”‘’'\-–—\ue000-\ue8ff]")
@@ -2924,23 +3154,45 @@ ACCENTED_RE = re.compile(r"(?<![\w/])[A-Za-z]*[À-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-ö
 def fold_stray_accents(work: Work) -> Work:
     """``Decembér`` -> ``December``: an accent on an English word is a speck on its letter.
 
-    Only when the accented spelling is unknown (to English and to the rest of the
-    document) and the plain one is a common word the document uses elsewhere; names
-    keep their accents (``São Tomé``: ``tome`` is not in the document).
+    Only when the accented spelling is rare (Zipf < 3: ``thé`` is French) and printed
+    nowhere else in the document, and the plain one is a common word the document uses
+    elsewhere or, for a word in lower case, a very common one (Zipf >= 4: ``accordancé``,
+    ``réspective``); names keep their accents (``São Tomé``: ``tome`` is not in the
+    document). A speck on a ``c`` or an ``o`` reads as ``é`` too (``Eduéational``,
+    ``Natiéns``): when the plain letter makes no word, a look-alike (a, o, e, c) that
+    makes exactly one such word is taken. A lone accented letter between two words in
+    lower case is a speck (``disproportionate é impact``) and goes.
     """
     import unicodedata
 
     lex = Lexicon([work.text] + [f.text for f in work.footnotes])
 
+    def known(word: str) -> bool:
+        return zipf(word) >= 3.0 and (lex.doc_count(word) >= 1
+                                      or (word.islower() and zipf(word) >= 4.0))
+
     def fold(m: re.Match) -> str | None:
         token = m.group(0)
         plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode()
-        if len(plain) != len(token) or zipf(token) > 0 or zipf(plain) < 3.0 \
-                or not lex.doc_count(plain):
+        if len(plain) != len(token) or len(token) < 3 or zipf(token) >= 3.0 \
+                or lex.doc_count(token) > 1:
             return None
-        return plain
+        if known(plain):
+            return plain
+        accented = [i for i, ch in enumerate(token) if not ch.isascii()]
+        if len(accented) != 1 or plain[accented[0]].lower() not in "aoec":
+            return None
+        i = accented[0]
+        looks = {plain[:i] + x + plain[i + 1:] for x in "aoec"} - {plain}
+        found = [w for w in looks if known(w)]
+        return found[0] if len(found) == 1 else None
 
-    return rewrite(work, "fold_stray_accents", ACCENTED_RE, fold)
+    rewrite(work, "fold_stray_accents", ACCENTED_RE, fold)
+    return rewrite(work, "fold_stray_accents", LONE_ACCENT_RE, lambda m: " ")
+
+
+# A lone accented letter (not French "à") between two words in lower case.
+LONE_ACCENT_RE = re.compile(r"(?<=[a-z]) [À-ÖØ-ßá-öø-ÿ] (?=[a-z])")
 
 
 def fix_quotes_and_spacing(work: Work) -> Work:
