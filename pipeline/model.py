@@ -119,6 +119,14 @@ class Section(BaseModel):
     paragraphs: list[str] = Field(default_factory=list)
 
 
+def paragraph_ids(preamble: list["Paragraph"], operative: list["Paragraph"]
+                  ) -> list[tuple[str, str]]:
+    """(id, text): ``P<k>`` for the k-th preambular, ``O<k>`` for the k-th operative
+    paragraph, 1-based by position (the diff gold format's ids)."""
+    return ([(f"P{i}", p.text) for i, p in enumerate(preamble, 1)]
+            + [(f"O{i}", p.text) for i, p in enumerate(operative, 1)])
+
+
 class Annex(BaseModel):
     """A text annexed to the resolution ("the text of which is annexed to the present
     resolution"): a declaration or programme of action, with its own unnumbered opening
@@ -133,9 +141,7 @@ class Annex(BaseModel):
 
     def paragraph_ids(self) -> list[tuple[str, str]]:
         """(id, text) within the annex: P1.. then O1.., as the main body's ids."""
-        ids = [(f"P{i}", p.text) for i, p in enumerate(self.preamble, 1)]
-        ids += [(f"O{i}", p.text) for i, p in enumerate(self.operative, 1)]
-        return ids
+        return paragraph_ids(self.preamble, self.operative)
 
 
 class Citation(BaseModel):
@@ -177,9 +183,7 @@ class Document(BaseModel):
 
     def paragraph_ids(self) -> list[tuple[str, str]]:
         """(id, text) of every paragraph: P1.. then O1.., as in the diff gold format."""
-        ids = [(f"P{i}", p.text) for i, p in enumerate(self.preamble, 1)]
-        ids += [(f"O{i}", p.text) for i, p in enumerate(self.operative, 1)]
-        return ids
+        return paragraph_ids(self.preamble, self.operative)
 
     def gold_view(self) -> dict:
         """The fields of the gold format (``docpipe-gold/1``), nothing else."""

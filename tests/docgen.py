@@ -542,3 +542,19 @@ def sample_document() -> dict:
             {"mark": "3", "text": "A/58/98."},
         ],
     }
+
+
+def assemble_pdf(objects: list[bytes]) -> bytes:
+    """A PDF file from hand-written object bodies (object 1 is the catalog), with a
+    correct cross-reference table: for tests that need a PDF shape no generator makes."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)

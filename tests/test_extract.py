@@ -302,17 +302,7 @@ def image_page_pdf(image_stream: bytes, *, width=600, height=800, bpc=8, image_k
         objects.append((f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} "
                         f"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
                         f"/Length {len(smask)} >>stream\n").encode() + smask + b"\nendstream")
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return docgen.assemble_pdf(objects)
 
 
 def _scan_pixels():

@@ -15,6 +15,7 @@ from config.settings import Settings
 from docpipe.events import ObjectCreated
 from docpipe.runner import StageRunner, run_document
 from tests.conftest import DATA
+from tests.docgen import assemble_pdf
 
 
 def _pdf(pagesize=(595, 842), text="The General Assembly,") -> bytes:
@@ -105,17 +106,7 @@ def _decompression_bomb(side: int = 20_000) -> bytes:
             side, side, len(stream)) + stream + b"\nendstream",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return assemble_pdf(objects)
 
 
 def test_a_decompression_bomb_and_a_50_mb_text_are_refused_before_they_cost(tmp_path):
