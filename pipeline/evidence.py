@@ -24,6 +24,12 @@ id, so that a user can audit them; ``apply_corrections`` gives the corrected doc
 Differences on the older side (it was the scan) do not count as modifications either,
 but the archived document is never rewritten. Which side is the scan is not needed: the
 side with the non-word is the misread one.
+
+Garbles too heavy for the channel ("psetiba" for "following") are judged by their context
+instead (issue #5, ``context_garble``): a word replaced by a lower-case string no lexicon
+or document knows, between words both versions print alike, is no editor's doing. Those
+corrections carry their own rule, ``version-context``, to be audited apart. A lone speck
+of a few letters needs no such rule: ``_junk`` takes it without context.
 """
 
 from __future__ import annotations
@@ -338,26 +344,151 @@ def _marker_residue(toks: list[_Tok], i: int, j: int, text: str) -> bool:
     return plain(prev) and plain(nxt) and all(not t.is_word or t is w for t in run)
 
 
+# --- context evidence (issue #5) -------------------------------------------------------------
+#
+# Heavy garbles ("psetiba" for "following", "duiloase" for "dialogue") cost too much for the
+# channel, and loosening its cost would hide real edits. Their *context* says what they are:
+# a word replaced by a string that is no word at all, in a sentence otherwise identical in
+# both versions, is the OCR's: an editor replaces a word by another word, not by a non-word.
+# The reading must be lower-case letters unknown to the lexicon at any frequency and to both
+# documents (elsewhere); the printed word a known word that is no fact (number, month,
+# number word, acronym, label), of about the reading's length and sharing letters with it.
+# Capitalised readings (a name, an acronym) and readings with digits or symbols are never
+# taken. Recorded as ``CONTEXT_RULE`` so that they can be audited apart.
+
+CONTEXT_RULE = "version-context"
+# Matching words needed on each side of the substitution (or the paragraph's edge).
+CONTEXT_WORDS = 2
+# Reading and printed word lengths within this factor.
+CONTEXT_LENGTH_RATIO = 1.6
+# At most this many adjacent substitutions share one context ("psetiba imeangs" for
+# "following secondary"): each must qualify on its own, and the words around the run
+# must match. A longer run is a rewritten phrase, whatever it reads like.
+CONTEXT_RUN = 2
+# Suffixes of another form of a word: a lexicon-unknown reading that is the printed word's
+# stem with one of these ("mainstreamed", "operationalize") is a derived form, an edit.
+_DERIVATIONS = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "al", "ally", "ion", "ions",
+                "ation", "ations", "ment", "ments", "ness", "ity", "ities", "ive", "ize", "ise",
+                "ized", "ised", "izing", "ising", "ization", "isation", "ist", "ists", "ism")
+
+
+def _derived(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are forms of one stem (a stem plus suffixes in _DERIVATIONS)."""
+    def stems(w: str) -> set[str]:
+        out = {w}
+        for suf in _DERIVATIONS:
+            if w.endswith(suf) and len(w) - len(suf) >= 3:
+                out.add(w[:-len(suf)])
+                out.add(w[:-len(suf)] + "e")
+        return out
+    return bool(stems(a) & stems(b))
+
+
+def _shares_letters(r: str, p: str) -> bool:
+    """Some trace of the printed word in the reading: a letter in common. A weak test on
+    purpose ("psetiba" for "following" shares only an i; a common letter pair or the same
+    first or last letter would reject it): the evidence is the context and the reading
+    being no word; this only keeps a wholly foreign string from passing for the word."""
+    return bool(set(r) & set(p))
+
+
+def context_garble(reading: str, printed: str, reading_vocab: Counter,
+                   printed_vocab: Counter) -> bool:
+    """Whether ``reading``, in place of ``printed`` between identical words, is a garble of it
+    (the context itself is ``reconcile``'s to check)."""
+    r, p = reading.lower(), printed.lower()
+    if not (reading.isalpha() and reading.islower()) or _zipf(r) > 0:
+        return False  # a name, an acronym, a figure, or a word the lexicon knows
+    if reading_vocab[r] > 1 or printed_vocab[r]:
+        return False  # used elsewhere: a term of these texts
+    if not printed.isalpha() or _is_fact(p) or (printed.isupper() and len(p) > 1):
+        return False
+    if not _known(p, printed_vocab, reading_vocab):
+        return False  # both sides non-words: no evidence which one was printed
+    if max(len(r), len(p)) > CONTEXT_LENGTH_RATIO * min(len(r), len(p)):
+        return False
+    if _derived(r, p):
+        return False  # another form of the printed word, not in the lexicon
+    return _shares_letters(r, p)
+
+
+def _context_garbles(a: list[_Tok], b: list[_Tok], old_vocab: Counter,
+                     new_vocab: Counter) -> list[Change] | None:
+    """Old tokens ``a`` against new ``b`` (a run with matching words around it) as up to
+    CONTEXT_RUN word-for-word garbles on either side; the new side's corrections, or None."""
+    aw = [t for t in a if t.is_word]
+    bw = [t for t in b if t.is_word]
+    if not aw or len(aw) != len(bw) or len(aw) > CONTEXT_RUN:
+        return None
+    out: list[Change] = []
+    for x, y in zip(aw, bw):
+        if x.low == y.low:
+            continue
+        # A word of the run the channel explains keeps the channel's rule.
+        if misread(y.text, x.text, new_vocab, old_vocab):
+            out.append(Change(rule=RULE, position=y.start, before=y.text, after=x.text))
+        elif context_garble(y.text, x.text, new_vocab, old_vocab):
+            out.append(Change(rule=CONTEXT_RULE, position=y.start, before=y.text, after=x.text))
+        elif not (misread(x.text, y.text, old_vocab, new_vocab)
+                  or context_garble(x.text, y.text, old_vocab, new_vocab)):
+            return None
+    return out
+
+
+def _in_context(ops: list, ok: list[bool], k: int, a: list[_Tok], b: list[_Tok]) -> bool:
+    """Whether opcode ``k`` has CONTEXT_WORDS matching words on each side, or the paragraph's
+    edge. Matching: equal runs, and differences the channel explained (their old words)."""
+    def side(indices) -> bool:
+        words = 0
+        for m in indices:
+            op, i1, i2, j1, j2 = ops[m]
+            if op != "equal" and not ok[m]:
+                return False
+            words += sum(1 for t in a[i1:i2] if t.is_word)
+            if words >= CONTEXT_WORDS:
+                return True
+        return True  # reached the paragraph's edge
+    return side(range(k - 1, -1, -1)) and side(range(k + 1, len(ops)))
+
+
 def reconcile(old_text: str, new_text: str, old_vocab: Counter, new_vocab: Counter) -> Reconciled:
     """Compare two aligned paragraphs word by word; see the module's docstring."""
     a, b = _tokens(old_text), _tokens(new_text)
     sm = SequenceMatcher(None, [t.low for t in a], [t.low for t in b], autojunk=False)
-    out: list[Change] = []
-    explained = True
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    ops = sm.get_opcodes()
+    # Per opcode: explained by the OCR channel (or equal), and the new-side fixes it makes.
+    ok: list[bool] = []
+    fixes: list[list[Change]] = []
+    for op, i1, i2, j1, j2 in ops:
+        out: list[Change] = []
+        fixes.append(out)
         if op == "equal":
+            ok.append(True)
             continue
         aw = [t for t in a[i1:i2] if t.is_word]
         bw = [t for t in b[j1:j2] if t.is_word]
         if not aw and bw and _marker_residue(b, j1, j2, new_text):
-            continue  # a lost marker read as a digit on the new side (its text is kept)
+            ok.append(True)  # a lost marker read as a digit on the new side (its text is kept)
+            continue
         if aw and not bw and _marker_residue(a, i1, i2, old_text):
+            ok.append(True)
             continue
         if aw and bw and _digits_misread(a[i1:i2], b[j1:j2], old_text, new_text):
+            ok.append(True)
             continue
-        if not _block(a[i1:i2], b[j1:j2], old_vocab, new_vocab, new_text, out):
-            explained = False
-    return Reconciled(explained, out)
+        ok.append(_block(a[i1:i2], b[j1:j2], old_vocab, new_vocab, new_text, out))
+    # Context evidence, for what the channel could not explain: a word replaced by a
+    # non-word between words both versions print identically (``_context_garbles``).
+    # Only the channel's verdicts count as context, never another context correction.
+    channel_ok = list(ok)
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if ok[k] or not _in_context(ops, channel_ok, k, a, b):
+            continue
+        found = _context_garbles(a[i1:i2], b[j1:j2], old_vocab, new_vocab)
+        if found is not None:
+            ok[k] = True
+            fixes[k] = found
+    return Reconciled(all(ok), [c for out in fixes for c in out])
 
 
 def apply_changes(text: str, changes: list[Change]) -> str:

@@ -228,7 +228,9 @@ class DiffResult(BaseModel):
     # can tell whether a possible predecessor has arrived since.
     considered: list[str] = Field(default_factory=list)
     # OCR misreadings of this document that the predecessor's text is evidence for: new
-    # paragraph id (P3, O7) -> edits of that paragraph's text (rule "version-evidence"),
+    # paragraph id (P3, O7) -> edits of that paragraph's text (rules "version-evidence":
+    # the OCR confusion model explains it; "version-context": a non-word in an otherwise
+    # identical sentence),
     # applied by ``pipeline.evidence.apply_corrections`` before indexing and display.
     corrections: dict[str, list[Change]] = Field(default_factory=dict)
 

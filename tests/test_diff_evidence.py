@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pipeline.diff import align, diff
 from pipeline.evaluate import diff_scores
-from pipeline.evidence import RULE, apply_changes, apply_corrections, reconcile, vocabulary
+from pipeline.evidence import (CONTEXT_RULE, RULE, apply_changes, apply_corrections, misread,
+                               reconcile, vocabulary)
 from pipeline.index import index_rows
 from pipeline.model import Change, DiffResult, Document, OperativeParagraph, Paragraph
 
@@ -317,3 +318,111 @@ def test_a_scan_garbling_one_of_two_swapped_paragraphs_does_not_change_which_is_
     garbled = diff(make([a, b, c.replace("food security", "food secunty")]), make([a, c, b]))
     key = lambda r: sorted((l.old, l.new, l.status == "moved") for l in r.links)
     assert key(clean) == key(garbled)
+
+
+# --- context evidence (issue #5): garbles too heavy for the channel ---------------------------
+
+def no_vocab():
+    from collections import Counter
+    return Counter()
+
+
+def test_a_heavy_garble_between_identical_words_is_a_misreading_by_context():
+    # Costs the channel rejects ("dumgmnt" for "management", "imeangs" for "interested"),
+    # but the reading is no word and both sentences are otherwise identical.
+    assert not misread("dumgmnt", "management", no_vocab(), no_vocab())
+    assert not misread("imeangs", "interested", no_vocab(), no_vocab())
+    pre = replaced(PRE, 0, "the management of", "the dumgmnt of")
+    ops = replaced(OPS, 1, "assist interested States", "assist imeangs States")
+    old, new = make(), make(pre, ops, symbol="A/RES/67/201")
+    result = diff(old, new)
+    assert status_of(result.links, "P1") == "unchanged"
+    assert status_of(result.links, "O2") == "unchanged"
+    assert [(c.rule, c.before, c.after) for c in result.corrections["P1"]] == [
+        (CONTEXT_RULE, "dumgmnt", "management")]
+    assert [(c.rule, c.before, c.after) for c in result.corrections["O2"]] == [
+        (CONTEXT_RULE, "imeangs", "interested")]
+    corrected = apply_corrections(new, result.corrections)
+    assert corrected.preamble[0].text == PRE[0] and corrected.operative[1].text == OPS[1]
+
+
+def test_a_heavy_garble_on_the_scanned_old_side_is_discounted_without_corrections():
+    pre = replaced(PRE, 2, "of rural communities", "of amrul communities")
+    result = diff(make(pre), make(symbol="A/RES/67/201"))
+    assert status_of(result.links, "P3") == "unchanged"
+    assert result.corrections == {}
+
+
+def test_a_garble_at_the_paragraph_edge_has_context_on_one_side_only():
+    ops = replaced(OPS, 0, "water quality;", "water qnulhy;")  # "qnulhy": channel says no
+    assert not misread("qnulhy", "quality", no_vocab(), no_vocab())
+    result = diff(make(), make(ops=ops))
+    assert status_of(result.links, "O1") == "unchanged"
+    assert [c.rule for c in result.corrections["O1"]] == [CONTEXT_RULE]
+
+
+def test_two_adjacent_garbles_share_one_context_but_not_a_real_edit_next_to_a_garble():
+    # Both readings qualify on their own and the words around the pair match: corrected.
+    assert not misread("aaetaiuabic", "sustainable", no_vocab(), no_vocab())
+    pre = replaced(PRE, 1, "the sustainable management of", "the aaetaiuabic dumgmnt of")
+    result = diff(make(), make(pre))
+    assert status_of(result.links, "P2") == "unchanged"
+    assert [(c.rule, c.before, c.after) for c in result.corrections["P2"]] == [
+        (CONTEXT_RULE, "aaetaiuabic", "sustainable"), (CONTEXT_RULE, "dumgmnt", "management")]
+    # A real word replaced next to the garble: the sentence was edited, the garble too stays.
+    pre = replaced(PRE, 1, "the sustainable management of", "the aaetaiuabic use of")
+    result = diff(make(), make(pre))
+    assert status_of(result.links, "P2") == "modified"
+    assert "P2" not in result.corrections
+    # Three in a row is taken for a rewritten phrase, whatever it reads like (conservative:
+    # a badly damaged line stays "modified" rather than risk hiding a rewording).
+    pre = replaced(PRE, 1, "the sustainable management of shared", "the aaetaiuabic dumgmnt cf shared")
+    assert status_of(diff(make(), make(pre)).links, "P2") == "modified"
+
+
+def test_a_non_word_without_matching_words_around_it_stays_an_edit():
+    # The words before the garble changed too: one matching word ("of") is no context.
+    pre = replaced(PRE, 2, "affects the livelihoods of rural communities", "affects all of amrul communities")
+    result = diff(make(), make(pre))
+    assert status_of(result.links, "P3") == "modified"
+    assert "P3" not in result.corrections
+
+
+def test_a_rare_technical_word_the_lexicon_knows_stays_an_edit():
+    # "karstic" is in wordfreq (Zipf 1.5): an editor's word, however rare, not a garble.
+    pre = replaced(PRE, 1, "of shared aquifers", "of karstic aquifers")
+    result = diff(make(), make(pre))
+    assert status_of(result.links, "P2") == "modified"
+    assert result.corrections == {}
+
+
+def test_a_real_word_replaced_by_another_stays_an_edit_in_identical_context():
+    pre = replaced(PRE, 2, "of rural communities", "of urban communities")
+    result = diff(make(), make(pre))
+    assert status_of(result.links, "P3") == "modified"
+    assert result.corrections == {}
+
+
+def test_facts_names_and_a_term_of_the_text_are_never_taken_by_context():
+    # A number word, a month, a capitalised reading (a name?) and a number: facts stay.
+    ops = replaced(OPS, 2, "sixty-ninth", "sixty-nlnrh")
+    pre = replaced(PRE, 0, "21 December 2009", "21 Pecnaioer 2009")
+    pre = replaced(pre, 2, "of rural communities", "of Amrul communities")
+    ops = replaced(ops, 1, "Invites the United Nations", "Invites the Umbhed Nations")
+    result = diff(make(), make(pre, ops))
+    for pid in ("O3", "P1", "P3", "O2"):
+        assert status_of(result.links, pid) == "modified", pid
+    assert result.corrections == {}
+    # A non-word the new text uses again is a term of it (a coinage), not a misreading.
+    pre = replaced(PRE, 2, "of rural communities", "of agropastoral communities")
+    ops = replaced(OPS, 0, "in the monitoring", "in the agropastoral monitoring")
+    result = diff(make(), make(pre, ops))
+    assert status_of(result.links, "P3") == "modified"
+
+
+def test_an_unknown_derived_form_of_the_word_stays_an_edit():
+    # "monitorings" is no word of the lexicon, but it is "monitoring" inflected: an edit.
+    ops = replaced(OPS, 0, "in the monitoring of", "in the monitorings of")
+    result = diff(make(), make(ops=ops))
+    assert status_of(result.links, "O1") == "modified"
+    assert result.corrections == {}
