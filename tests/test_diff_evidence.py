@@ -426,3 +426,21 @@ def test_an_unknown_derived_form_of_the_word_stays_an_edit():
     result = diff(make(), make(ops=ops))
     assert status_of(result.links, "O1") == "modified"
     assert result.corrections == {}
+
+
+def test_of_two_swapped_paragraphs_the_edited_one_moved_however_small_the_edit():
+    # A real one-word edit in a long paragraph (similarity above 0.95) is still an edit: the
+    # unchanged paragraph keeps its place and the edited one is reported moved, also on a
+    # scan whose other noise is explained away.
+    a, b = PRE[0], PRE[1]
+    c = ("Concerned that the scarcity of freshwater, aggravated by the degradation of "
+         "wetlands and by the overexploitation of groundwater in arid and semi-arid regions, "
+         "affects the livelihoods of rural communities, the health of women and children "
+         "and the food security of developing countries, in particular the least developed "
+         "countries and small island developing States,")
+    edited = c.replace("rural communities", "rural households")
+    for new_c in (edited, edited.replace("food security", "food secunty")):
+        result = diff(make([a, b, c]), make([a, new_c, b]))
+        moved = {(l.old, l.new) for l in result.links if l.status == "moved"}
+        assert moved == {("P3", "P2")}, result.links
+        assert status_of(result.links, "P3") == "unchanged"
