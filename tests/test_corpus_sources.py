@@ -17,6 +17,7 @@ CITE = re.compile(
     r"|A/RES/\d{1,4}\([IVXL]+\)"             # A/RES/217(III)
     r"|[AE]/(RES|DEC)/\d{4}/\d{1,3}"          # E/RES/2004/2, E/DEC/1995/313
     r"|A/DEC/\d{1,3}/\d{1,4}"                # A/DEC/57/542
+    r"|S/RES/\d{1,4}\(\d{4}\)"               # Security Council resolution 1540 (2004)
     r"|A/(C\.\d/)?\d{1,3}/(L\.)?\d{1,4}(/Add\.\d+)?(/Rev\.\d+)?)$")  # A/60/205, A/C.2/56/7
 STATUSES = {"unchanged", "modified", "moved", "added", "deleted"}
 REQUIRED = {"format": str, "symbol": str, "session": int, "body": str, "kind": str,
@@ -139,6 +140,8 @@ def test_cites_are_normalised_and_printed(stem):
         assert CITE.match(cite), f"{stem}: not normalised: {cite}"
         if m := re.match(r"^A/RES/(\d+)\(([IVXL]+)\)$", cite):  # 217 A (III), 179 (II)
             needle = re.compile(rf"\b{m.group(1)} (?:[A-Z] )?\({m.group(2)}\)")
+        elif m := re.match(r"^S/RES/(\d+)\((\d{4})\)$", cite):
+            needle = f"Security Council resolution {m.group(1)} ({m.group(2)})"
         elif m := re.match(r"^[AE]/(?:RES|DEC)/(.+)$", cite):
             needle = m.group(1)
         else:
