@@ -1,21 +1,25 @@
 """Cost growth: one new document's cost with 10, 100 and 1,000 documents already archived.
 
-    .venv/bin/python -m bench.growth [--sizes 10 100 1000] [--probes 13]
+    .venv/bin/python -m bench.growth [--sizes 10 100 1000] [--probes N]
 
 The archive is built with the real pipeline (in-process, local folder store, SQLite
-ledger and index) from text variants of the 13 corpus sources (``corpus.build``'s text
-rendering): archive document i is source ``i % 13`` with a session that rises with i (25
-documents a session: 30..69 for 1,000) and a symbol of its own, but the source's title, agenda item, citations and
-text, so that lineage keys collide as they do in a real archive (many documents share a
-title and an agenda item across sessions; each title is shared by ~N/13 documents).
+ledger and index) from text variants of the S corpus sources (20 today;
+``corpus.build``'s text rendering): archive document i is source ``i % S`` with a session
+that rises with i (25 documents a session: 30..69 for 1,000) and a symbol of its own, but
+the source's title, agenda item, citations and text, so that lineage keys collide as they
+do in a real archive (many documents share a title and an agenda item across sessions;
+each title is shared by ~N/S documents).
 
-At each size ``--probes`` new documents (sessions 80+, symbols never seen) are ingested
+At each size ``--probes`` new documents (default S, one of each source; sessions 80+,
+symbols never seen) are ingested
 one at a time and timed; for each, the lineage lookup (``Ledger.documents_with_keys``)
 and the diff against the candidates it returns (loading them from the store, then
 ``diff_against_archive``) are also timed on their own, with the probe itself excluded.
 Also: the index's size on disk (SQLite file + WAL) and the ledger's, and the median
 search latency over a few queries. Target: time per new document flat within 20% from
-10 to 1,000. Writes ``bench/results/growth-<date>.json``.
+10 to 1,000. The stages' CPU time (this process's, around each stage) is reported beside
+their wall time, and the load average with each size: on a shared machine the wall times
+include waiting for a core. Writes ``bench/results/growth-<date>.json``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import os
 import re
 import tempfile
 import time
@@ -65,12 +70,23 @@ class Archive:
         from docpipe.runner import run_document
         runner, data = self.runner, text.encode()
         key = f"inbox/{name}"
+        # CPU time per stage (this process's, the stages run in-process): on a shared
+        # machine the wall times in the ledger include waiting for a core.
+        marks: list[tuple[str, float]] = []
+
+        def mark(stage: str) -> None:
+            marks.append((stage, time.process_time()))
+
         t0 = time.perf_counter()
         runner.store.put(key, data)
         reg = runner.submit(ObjectCreated(runner.store.bucket, key, hashlib.md5(data).hexdigest(),
                                           len(data), None, "Bench"), "bench",
-                            lambda ref: run_document(runner, ref))
-        return time.perf_counter() - t0, reg.original_id
+                            lambda ref: run_document(runner, ref, on_stage=mark))
+        elapsed = time.perf_counter() - t0
+        marks.append(("", time.process_time()))
+        self.last_stage_cpu = {stage: end - start
+                               for (stage, start), (_, end) in zip(marks, marks[1:])}
+        return elapsed, reg.original_id
 
     def grow_to(self, n: int) -> None:
         while self.count < n:
@@ -89,6 +105,7 @@ class Archive:
         stem, doc = self.sources[j % len(self.sources)]
         name, text = variant(doc, stem, 100_000 + j, 80 + j % 19)  # later than the archive
         total, original_id = self.ingest(name, text)
+        stage_cpu_s = self.last_stage_cpu
         runner = self.runner
         row = runner.ledger.original(original_id)
         stages = runner.ledger.stage_rows(original_id)
@@ -111,6 +128,7 @@ class Archive:
             min_session=document.session)
         t5 = time.perf_counter()
         return {"state": row["state"], "total_s": total, "stage_s": stage_s,
+                "stage_cpu_s": stage_cpu_s, "total_cpu_s": sum(stage_cpu_s.values()),
                 "lookup_s": t1 - t0, "load_candidates_s": t2 - t1, "diff_s": t3 - t2,
                 "successor_lookup_s": t5 - t4, "candidates": len(rows),
                 "successor_rows": len(successors)}
@@ -140,8 +158,8 @@ class Archive:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
-    parser.add_argument("--probes", type=int, default=13,
-                        help="new documents per size (13: one of each corpus source)")
+    parser.add_argument("--probes", type=int, default=None,
+                        help="new documents per size (default: one of each corpus source)")
     args = parser.parse_args()
     import logging
 
@@ -151,6 +169,10 @@ def main() -> None:
     points, raw = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         archive = Archive(Path(tmp))
+        # One probe of each source at every size: sources differ in length and in how
+        # many lineage candidates they find, so a different mix at each size would
+        # compare different documents.
+        args.probes = args.probes or len(archive.sources)
         probe_no = 0
         build_s = 0.0
         for size in sorted(args.sizes):
@@ -176,6 +198,12 @@ def main() -> None:
                                                   * 1000, 1)
                                          for s in ("extract", "clean", "segment", "diff",
                                                    "index")},
+                     "median_new_doc_cpu_s": round(med(p["total_cpu_s"] for p in probes), 4),
+                     "median_stage_cpu_ms": {s: round(med(p["stage_cpu_s"].get(s, 0)
+                                                          for p in probes) * 1000, 1)
+                                             for s in ("extract", "clean", "segment", "diff",
+                                                       "index")},
+                     "load_average": os.getloadavg(),
                      "states": sorted({p["state"] for p in probes}),
                      **archive.sizes(), "search": archive.search_latency()}
             points.append(point)
@@ -184,18 +212,22 @@ def main() -> None:
     first = points[0]["median_new_doc_s"]
     summary = {"date": now(), "machine": machine(), "probes": args.probes, "points": points,
                "growth_ratio": round(points[-1]["median_new_doc_s"] / first, 2),
+               "cpu_growth_ratio": round(points[-1]["median_new_doc_cpu_s"]
+                                         / points[0]["median_new_doc_cpu_s"], 2),
                "target": "within 1.2x from the smallest to the largest archive"}
     out = write_result("growth", summary, raw)
-    print(table(["archived", "new doc s", "lookup ms", "load cand. ms", "diff ms",
-                 "succ. lookup ms", "cands", "diff stage ms", "index stage ms", "index MB",
-                 "search p50 ms", "search p95 ms"],
-                [[p["archived"], p["median_new_doc_s"], p["median_lookup_ms"],
-                  p["median_load_candidates_ms"], p["median_diff_ms"],
+    print(table(["archived", "new doc s", "new doc CPU s", "lookup ms", "load cand. ms",
+                 "diff ms", "succ. lookup ms", "cands", "diff stage ms (CPU)",
+                 "index stage ms (CPU)", "index MB", "search p50 ms", "search p95 ms", "load"],
+                [[p["archived"], p["median_new_doc_s"], p["median_new_doc_cpu_s"],
+                  p["median_lookup_ms"], p["median_load_candidates_ms"], p["median_diff_ms"],
                   p["median_successor_lookup_ms"], p["median_candidates"],
-                  p["median_stage_ms"]["diff"], p["median_stage_ms"]["index"],
+                  f'{p["median_stage_ms"]["diff"]} ({p["median_stage_cpu_ms"]["diff"]})',
+                  f'{p["median_stage_ms"]["index"]} ({p["median_stage_cpu_ms"]["index"]})',
                   round(p["index_bytes"] / 1e6, 2), p["search"]["median_ms"],
-                  p["search"]["p95_ms"]] for p in points]))
-    print(f"\ngrowth 10 -> {points[-1]['archived']}: {summary['growth_ratio']}x "
+                  p["search"]["p95_ms"], f'{p["load_average"][0]:.2f}'] for p in points]))
+    print(f"\ngrowth {points[0]['archived']} -> {points[-1]['archived']}: "
+          f"{summary['growth_ratio']}x, CPU {summary['cpu_growth_ratio']}x "
           f"(target <= 1.2x)\nwritten to {out}")
 
 

@@ -258,7 +258,8 @@ def measure(index, seed: int, n: int) -> dict:
     }
 
 
-def run_backend(name: str, url: str, rows: int, seed: int, n: int) -> dict:
+def run_backend(name: str, url: str, rows: int, seed: int, n: int,
+                compare_exact: bool = False) -> dict:
     from docpipe.search_index import open_index
     print(f"{name}: indexing {rows:,} paragraphs", file=sys.stderr)
     index = open_index(url)
@@ -277,6 +278,15 @@ def run_backend(name: str, url: str, rows: int, seed: int, n: int) -> dict:
         print(f"{name}: {n} queries of each kind", file=sys.stderr)
         result["queries"] = measure(index, seed, n)
         result["count"] = index.count()
+        if compare_exact:
+            # The same word and phrase queries with every match ranked (no window), in
+            # the same run: the machine's load is the same for both.
+            with open_index(url, rank_window=None) as exact:
+                corpus = Corpus(seed + 1000)
+                words, phrases = corpus.word_queries(n), corpus.phrase_queries(n)
+                result["queries_exact"] = {
+                    "word": time_queries(lambda q: exact.search(q, limit=20), words),
+                    "phrase": time_queries(lambda q: exact.search(q, limit=20), phrases)}
         return result
     finally:
         index.close()
@@ -291,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--compare-exact", action="store_true",
+                        help="also time word and phrase queries ranked in full (no window)")
     args = parser.parse_args(argv)
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     results: dict = {
@@ -305,16 +317,20 @@ def main(argv: list[str] | None = None) -> int:
             import sqlite3
             results["machine"]["sqlite"] = sqlite3.sqlite_version
             results["backends"]["sqlite"] = run_backend(
-                "sqlite", f"sqlite:///{work}/index.db", args.rows, args.seed, args.queries)
+                "sqlite", f"sqlite:///{work}/index.db", args.rows, args.seed, args.queries,
+                args.compare_exact)
             results["backends"]["sqlite"]["file_mb"] = round(
                 sum(p.stat().st_size for p in work.glob("index.db*")) / 2**20)
         if "postgres" in backends:
             with throwaway_postgres() as url:
                 if url:
                     results["backends"]["postgres"] = run_backend(
-                        "postgres", url, args.pg_rows or args.rows, args.seed, args.queries)
+                        "postgres", url, args.pg_rows or args.rows, args.seed, args.queries,
+                        args.compare_exact)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    # The machine may be shared: the load during the run qualifies every wall time above.
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     out = args.out or ROOT / "bench/results" / f"search-{results['date']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
@@ -334,6 +350,9 @@ def print_table(results: dict) -> None:
             print(f"{lead}   {kind:<16} {q['p50_ms']:>8} {q['p95_ms']:>8} {q['max_ms']:>8} "
                   f"{q['mean_results']:>9}")
             first = False
+        for kind, q in r.get("queries_exact", {}).items():
+            print(f"{'':28}   {kind + ' (exact)':<16} {q['p50_ms']:>8} {q['p95_ms']:>8} "
+                  f"{q['max_ms']:>8} {q['mean_results']:>9}")
 
 
 if __name__ == "__main__":
