@@ -102,9 +102,19 @@ document_keys = sa.Table(
     sa.Column("doc_id", sa.Text, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("value", sa.Text, nullable=False),
+    # The document's session, copied here so that a key shared by thousands of documents
+    # (a title repeated every session) is read only around the session asked for.
+    sa.Column("session", sa.Integer),
     sa.PrimaryKeyConstraint("doc_id", "name", "value"),
 )
 sa.Index("ix_document_keys_lookup", document_keys.c.name, document_keys.c.value)
+KEYS_BY_SESSION = sa.Index("ix_document_keys_session", document_keys.c.name,
+                           document_keys.c.value, document_keys.c.session)
+
+# How many documents one key contributes to a lineage lookup: the nearest sessions on each
+# side. A predecessor is the same resolution a session or a few earlier, so this bounds the
+# lookup without losing it, whatever the size of the archive.
+KEY_FANOUT = 40
 
 # A named lock with an expiry: one sweep at a time when there is no Redis (embedded mode).
 locks = sa.Table(
@@ -116,7 +126,8 @@ locks = sa.Table(
 
 # Columns added after the first release: (table, column) -> DDL type.
 _ADDED_COLUMNS = {("originals", "location"): "TEXT", ("originals", "error_transient"): "BOOLEAN",
-                  ("originals", "auto_retries"): "INTEGER", ("runs", "error"): "TEXT"}
+                  ("originals", "auto_retries"): "INTEGER", ("runs", "error"): "TEXT",
+                  ("document_keys", "session"): "INTEGER"}
 
 TERMINAL_STATES = ("indexed", "duplicate", "quarantined")
 
@@ -152,11 +163,17 @@ class Ledger:
     def _add_missing_columns(self) -> None:
         """A ledger made by an earlier version gains the newer columns (all nullable)."""
         inspector = sa.inspect(self.engine)
-        have = {t: {c["name"] for c in inspector.get_columns(t)} for t in ("originals", "runs")}
+        have = {t: {c["name"] for c in inspector.get_columns(t)}
+                for t in {table for table, _ in _ADDED_COLUMNS}}
         with self.engine.begin() as conn:
             for (table, column), ddl in _ADDED_COLUMNS.items():
                 if column not in have[table]:
                     conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+            if "session" not in have["document_keys"]:  # keys written before it existed
+                conn.execute(document_keys.update().values(session=sa.select(
+                    documents.c.session).where(documents.c.doc_id == document_keys.c.doc_id)
+                    .scalar_subquery()))
+        KEYS_BY_SESSION.create(self.engine, checkfirst=True)
 
     # --- helpers -------------------------------------------------------------
 
@@ -399,7 +416,8 @@ class Ledger:
             unique_keys = sorted(set(keys))
             if unique_keys:
                 conn.execute(document_keys.insert(), [
-                    dict(doc_id=doc_id, name=name, value=value) for name, value in unique_keys])
+                    dict(doc_id=doc_id, name=name, value=value, session=session)
+                    for name, value in unique_keys])
             conn.execute(originals.update().where(originals.c.id == original_id).values(
                 state="indexed", symbol=symbol, error=None, indexed_at=now, updated_at=now))
             self._finish(conn, original_id, "indexed")
@@ -412,29 +430,45 @@ class Ledger:
         """Documents sharing at least one lineage key, best first: the heaviest shared
         keys (``weights`` by key name, 1 where not given), then the nearest session.
 
-        Every step is an index lookup and the answer is capped at ``limit``, so the
-        cost follows the matches, not the size of the archive."""
+        Each key contributes at most ``KEY_FANOUT`` documents on each side of
+        ``near_session`` (an index range scan on (name, value, session)), and the answer
+        is capped at ``limit``: the cost follows the keys, not the size of the archive nor
+        how many documents share a title."""
         pairs = sorted(set(keys))
         if not pairs:
             return []
         weights = weights or {}
-        match = sa.or_(*[sa.and_(document_keys.c.name == n, document_keys.c.value == v)
-                         for n, v in pairs])
-        weight = sa.case(*[(document_keys.c.name == name, w) for name, w in weights.items()],
-                         else_=1) if weights else sa.literal(1)
-        score = sa.func.sum(weight).label("shared")
-        order = [score.desc()]
+        k = document_keys.c
+
+        def nearest(name: str, value: str, side: str):
+            """The documents with this key nearest to ``near_session`` on one side."""
+            q = sa.select(k.doc_id).where(k.name == name, k.value == value)
+            if exclude:
+                q = q.where(k.doc_id != exclude)
+            if min_session is not None:
+                q = q.where(sa.or_(k.session.is_(None), k.session >= min_session))
+            if near_session is None:
+                q = q.order_by(k.session.desc())
+            elif side == "below":
+                q = q.where(k.session <= near_session).order_by(k.session.desc())
+            elif side == "above":
+                q = q.where(k.session > near_session).order_by(k.session.asc())
+            else:
+                q = q.where(k.session.is_(None))
+            w = weights.get(name, 1)
+            sub = q.limit(KEY_FANOUT).subquery()
+            return sa.select(sub.c.doc_id, sa.literal(w).label("w"))
+
+        sides = ("below", "above", "none") if near_session is not None else ("all",)
+        hits = sa.union_all(*[nearest(n, v, side) for n, v in pairs for side in sides]).subquery()
+        shared = (sa.select(hits.c.doc_id, sa.func.sum(hits.c.w).label("shared"))
+                  .group_by(hits.c.doc_id).subquery())
+        order = [shared.c.shared.desc()]
         if near_session is not None:
             order.append(sa.func.abs(sa.func.coalesce(documents.c.session, 0) - near_session))
-        query = (sa.select(documents, score)
-                 .join(document_keys, document_keys.c.doc_id == documents.c.doc_id)
-                 .where(match).group_by(*documents.c).order_by(*order, documents.c.doc_id)
-                 .limit(limit))
-        if exclude:
-            query = query.where(documents.c.doc_id != exclude)
-        if min_session is not None:
-            query = query.where(sa.or_(documents.c.session.is_(None),
-                                       documents.c.session >= min_session))
+        query = (sa.select(documents, shared.c.shared)
+                 .join(shared, shared.c.doc_id == documents.c.doc_id)
+                 .order_by(*order, documents.c.doc_id).limit(limit))
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 

@@ -75,3 +75,53 @@ def test_indexed_documents_are_found_by_lineage_keys(ledger):
     assert [row["doc_id"] for row in found] == ["d1"]
     assert ledger.documents_with_keys([("title", "unrelated")]) == []
     assert ledger.document_by_symbol("A/RES/56/203")["doc_id"] == "d1"
+
+
+def _index_doc(ledger, n: int, session: int, keys) -> None:
+    reg = ledger.register("b", f"inbox/{n}.txt", f"e{n}", 1, "test")
+    oid = reg.original_id
+    ledger.mark_indexed(oid, doc_id=f"d{n}", symbol=f"A/RES/{session}/{n}", session=session,
+                        kind="resolution", body="General Assembly", title="Oceans",
+                        document_artifact=f"artifacts/d{n}/segment.json", diff_artifact=None,
+                        keys=keys)
+
+
+def test_a_key_shared_by_many_documents_is_read_only_around_the_session(ledger):
+    from docpipe.ledger import KEY_FANOUT
+    # A title repeated every session for 300 sessions (and three documents a session):
+    # the lookup reads a bounded slice around the session asked for, and finds the
+    # nearest earlier version first.
+    n = 0
+    for session in range(1, 301):
+        for _ in range(3):
+            n += 1
+            _index_doc(ledger, n, session, [("title", "oceans and the law of the sea")])
+    found = ledger.documents_with_keys([("title", "oceans and the law of the sea")],
+                                       near_session=150, limit=10)
+    assert {row["session"] for row in found} <= {149, 150, 151, 148, 152}
+    assert found[0]["session"] == 150
+    with ledger.engine.connect() as conn:
+        import sqlalchemy as sa
+        rows = conn.execute(sa.text(
+            "SELECT count(*) FROM document_keys WHERE session IS NULL")).scalar_one()
+    assert rows == 0  # every key carries its document's session
+    assert KEY_FANOUT < 3 * 300 / 2
+
+
+def test_a_ledger_made_before_keys_carried_sessions_is_upgraded(tmp_path):
+    import sqlalchemy as sa
+    path = tmp_path / "old.db"
+    old = Ledger(f"sqlite:///{path}")
+    _index_doc(old, 1, 58, [("title", "migration")])
+    with old.engine.begin() as conn:  # the table as an earlier version made it
+        conn.execute(sa.text("DROP INDEX ix_document_keys_session"))
+        conn.execute(sa.text("ALTER TABLE document_keys DROP COLUMN session"))
+    old.engine.dispose()
+    upgraded = Ledger(f"sqlite:///{path}")
+    found = upgraded.documents_with_keys([("title", "migration")], near_session=59)
+    assert [(row["doc_id"], row["session"]) for row in found] == [("d1", 58)]
+    with upgraded.engine.connect() as conn:
+        plan = " ".join(r[-1] for r in conn.execute(sa.text(
+            "EXPLAIN QUERY PLAN SELECT doc_id FROM document_keys WHERE name='title' "
+            "AND value='migration' AND session <= 59 ORDER BY session DESC LIMIT 40")))
+    assert "ix_document_keys_session" in plan
