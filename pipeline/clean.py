@@ -165,6 +165,7 @@ class Work:
     blocks: list[list[str]] = field(default_factory=list)  # marks of each lifted block, by anchor
     glyphs: list[tuple[str, bool]] = field(default_factory=list)  # (original glyph, certain)
     ocr_glyphs: set[int] = field(default_factory=set)  # glyphs from OCR superscript spans
+    year_glyphs: set[int] = field(default_factory=set)  # digits plain OCR glued to a year
     furniture: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     plain: bool = False  # plain text only: no superscripts, marks are read from glyph shapes
@@ -311,13 +312,28 @@ def _symbol_token(token: str) -> str | None:
 
 
 def own_symbol(lines: list[WorkLine]) -> str | None:
-    """The document's own symbol as its first lines print it (page 1's masthead)."""
+    """The document's own symbol as its first lines print it (page 1's masthead).
+
+    Where OCR could not read the masthead's symbol (``i ale aeon 14``), the running header
+    tells it: a line holding one symbol and specks alone, the first line after a page's
+    job number or barcode (the top of the next page). The symbol most such headers print
+    is the document's."""
     for line in [ln for ln in lines if ln.role == "body"][:6]:
         for token in line.text.split():
             symbol = _symbol_token(token)
             if symbol:
                 return symbol
-    return None
+    content = [ln for ln in lines if ln.role == "body" and ln.text.strip()]
+    headers: Counter = Counter()
+    for prev, line in zip(content, content[1:]):
+        p = prev.text.strip()
+        if not (JOB_TOKEN_RE.match(p) or BARCODE_TOKEN_RE.search(p) or JOB_NUMBER_RE.match(p)):
+            continue
+        tokens = [w for w in line.text.split() if re.search(r"[A-Za-z0-9]", w)]
+        symbols = [s for w in tokens if (s := _symbol_token(w))]
+        if len(symbols) == 1 and is_noisy_furniture(line.text, symbols[0]):
+            headers[symbols[0]] += 1
+    return headers.most_common(1)[0][0] if headers else None
 
 
 def is_noisy_furniture(text: str, own: str | None) -> bool:
@@ -559,8 +575,8 @@ def _footnote_mark(line: WorkLine, work: Work) -> tuple[str, str] | None:
     m = FOOTNOTE_MARK_TOKEN_RE.match(line.text.strip())
     if not m:
         m2 = re.match(r"^(?P<mark>[\ue100-\ue8ff])(?P<rest>\S.*)$", line.text.strip())
-        if not m2 and work.plain:
-            # Plain OCR glues the asterisk, read as a quote, to the word (``“On behalf of``):
+        if not m2 and (work.plain or line.role == "footnote-candidate"):
+            # OCR glues the asterisk, read as a quote, to the word (``“On behalf of``):
             # an opening quote that nothing closes on the line is no quotation.
             m2 = re.match(r"^(?P<mark>[“\"*])(?P<rest>[A-Z][^”\"]*)$", line.text.strip())
         if not m2:
@@ -608,45 +624,47 @@ def mark_small_type_footnotes(work: Work) -> Work:
             block = lines[best_k:]
         first_mark = _footnote_mark(block[0], work)
         if not first_mark and not any_notes:
-            continue
-        complete = True
+            # The asterisk note OCR glued to its first word as a quote (``"On behalf``)
+            # opens the first block; otherwise the block starts at its first mark.
+            block[0].role = "footnote-candidate"
+            first_mark = _footnote_mark(block[0], work) if star_in_masthead else None
+            block[0].role = "body"
+            while block and not first_mark:
+                block = block[1:]
+                first_mark = _footnote_mark(block[0], work) if block else None
+            if not block:
+                continue
+        items, texts, complete = [], [], True
         for j, ln in enumerate(block):
-            tok = _footnote_mark(ln, work)
-            # A raised glyph opening the line (OCR's superscript span) opens a note even
-            # when the note before it seems unfinished (a speck after its full stop).
-            raised = GLYPH_RE.match(ln.text.strip()) is not None
-            opens = tok is not None and (j == 0 or complete or raised) and (
-                not tok[0].isdigit() or int(tok[0]) == expected or len(tok[0]) == 1)
-            ln.role = "footnote"
-            if opens:
-                token, rest = tok
-                number = re.match(r"(\d{1,3})\s+(\S.*)$", GLYPH_RE.sub(
-                    lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], rest))
-                if number and int(number.group(1)) == expected and not token.isdigit() \
-                        and (not star_ok or not token.startswith("*")):
-                    # A speck before the number the sequence expects (``* 3 Resolution``,
-                    # the asterisk note already read): the number is the mark.
-                    token, rest = number.group(1), number.group(2)
-                if token.startswith("*") or (star_ok and not token.isdigit() and star_in_masthead
-                                             and page == lines[0].page and not any_notes
-                                             and j == 0 and token not in "1lIij|"):
-                    mark = "*" * max(1, token.count("*")) if token.startswith("*") else "*"
-                    star_ok = False
-                else:
-                    mark = str(expected)
-                    expected += 1
-                    star_ok = False
-                if mark != token:
-                    work.note("mark_small_type_footnotes", work.line_offset(work.lines.index(ln)),
-                              token, mark)
-                ln.mark, ln.text = mark, rest
-                any_notes = True
-            else:
-                ln.mark = None
+            token, rest, number, number_rest, raised = read_note_line(
+                ln.text, work, glued_star=j == 0 and star_ok and star_in_masthead and not any_notes)
+            items.append(NoteLine(token, rest, number, number_rest, raised, after_complete=complete))
             text = GLYPH_RE.sub(lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], ln.text)
-            ln.text = text
-            complete = footnote_complete(re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text)
-                                         if ln.method == "ocr" else text)
+            texts.append(text)
+            complete = note_complete(text) if ln.method == "ocr" else footnote_complete(text)
+        first = items[0].token or ""
+        star = None
+        if star_ok and not any_notes and page == lines[0].page and (
+                first.startswith("*") or (star_in_masthead and first not in "1lIij|")):
+            star = "*" * max(1, first.count("*")) if first.startswith("*") else "*"
+        marks = number_notes(items, expected, star, star_in_masthead, continues=any_notes)
+        for ln, item, text, mark in zip(block, items, texts, marks):
+            ln.role = "footnote"
+            ln.mark = mark
+            if mark is None:
+                ln.text = text
+                continue
+            token, rest = item.token or "", item.rest
+            if item.number == mark:
+                token, rest = item.number, item.number_rest
+            if mark != token:
+                work.note("mark_small_type_footnotes", work.line_offset(work.lines.index(ln)),
+                          token, mark)
+            ln.text = rest
+            any_notes = True
+            star_ok = False
+            if not mark.startswith("*"):
+                expected = int(mark) + 1
     return work
 
 
@@ -712,78 +730,37 @@ def _mark_small_type_plain(work: Work) -> Work:
         first = footnote_start(ln.text, expected, star_ok) if at_edge else None
         if first and footnote_complete_plausible(lines, i):
             block = _plain_footnote_block(lines, i, work, expected, strict=True)
-        if block is None and (at_edge or not ln.text.lstrip()[:1].isdigit()):
-            # (a number inside a paragraph is text: "2 July 1999")
+        if block is None and (at_edge or (not ln.text.lstrip()[:1].isdigit() and (
+                PARAGRAPH_END_RE.search(prev.text) or not re.match(r"\W+\s+[“\"‘]", ln.text)))):
+            # (a number inside a paragraph is text: "2 July 1999"; a quotation after a
+            # speck goes on the sentence before it: "the item entitled / * “Criminal ...”.")
             block = _plain_footnote_block(lines, i, work, expected, strict=False)
         if block is None:
             i += 1
             continue
         end, openers = block
-        star_possible = star_ok and (star_evidence or openers[0][1].startswith("*"))
-        openers = _unmarked_openers(lines, i, end, openers, expected, star_possible)
-        i = min(i, openers[0][0])
-        marks = _sequence_marks([tok for _, tok, _ in openers], expected, star_possible)
-        opener_at = {k: (tok, rest) for k, tok, rest in openers}
-        for k in range(i, end):
+        star = None
+        if star_ok and (star_evidence or openers[0][1].startswith("*")):
+            star = "*" * max(1, openers[0][1].count("*")) if openers[0][1].startswith("*") else "*"
+        i, marks = _plain_block_marks(lines, i, end, work, expected, star, star_evidence)
+        for k, mark in marks.items():
             line = lines[k]
-            if line.role != "body":
-                continue
             line.role = "footnote"
-            if k in opener_at:
-                token, rest = opener_at[k]
-                mark = marks.pop(0)
-                if mark != token:
-                    work.note("mark_small_type_footnotes", work.line_offset(k), token, mark)
-                line.mark, line.text = mark, rest
-                if not mark.startswith("*"):
-                    expected = int(mark) + 1
-                star_ok = False
-            else:
-                line.mark = None
+            line.mark = mark
+            if mark is None:
+                continue
+            token, rest, number, number_rest, _ = read_note_line(line.text, work)
+            if number == mark:
+                token, rest = number, number_rest
+            rest = re.sub(r"^(?:[^\w\s“‘(\[\"]{1,2}\s+)+", "", rest)
+            if mark != (token or ""):
+                work.note("mark_small_type_footnotes", work.line_offset(k), token or "", mark)
+            line.text = rest
+            if not mark.startswith("*"):
+                expected = int(mark) + 1
+            star_ok = False
         i = end
     return work
-
-
-def _digit_votes(tokens: list[str], expected: int, star_possible: bool) -> tuple[int, int]:
-    """(digits read right that get their own number, digits that get another) in a block."""
-    marks = _sequence_marks(tokens, expected, star_possible)
-    digits = [(t, m) for t, m in zip(tokens, marks) if t.isdigit()]
-    return sum(t == m for t, m in digits), sum(t != m for t, m in digits)
-
-
-def _unmarked_openers(lines: list[WorkLine], i: int, end: int, openers: list[tuple[int, str, str]],
-                      expected: int, star_possible: bool) -> list[tuple[int, str, str]]:
-    """The block's openers, with a note whose mark OCR lost put back when the digits it read
-    right say one is missing (``* Reissued ... 2007.`` / ``Resolution 217 A (III).`` /
-    ``? Resolution 44/25`` / ``3 United Nations ...``): a capitalised line after a complete
-    note, taken as a note's start only if every digit then gets its own number."""
-    tokens = [tok for _, tok, _ in openers]
-    agree, disagree = _digit_votes(tokens, expected, star_possible)
-    if not disagree:
-        return openers
-    at = {k for k, _, _ in openers}
-    best, best_agree = None, agree
-    # The line just before the block counts when a note (the previous block) precedes it.
-    before = [k for k in range(i - 1, -1, -1) if lines[k].role not in ("blank", "noise")][:2]
-    start = i
-    if len(before) == 2 and lines[before[0]].role == "body" and lines[before[1]].role == "footnote" \
-            and lines[before[0]].page == lines[i].page:
-        start = before[1]
-    prev = None
-    for k in range(start, end):
-        line = lines[k]
-        if line.role not in ("body", "footnote"):
-            continue
-        text = line.text.strip()
-        if k not in at and line.role == "body" and prev is not None \
-                and footnote_complete(_trimmed(prev)) \
-                and re.match(r"[A-Z][a-z]*\b", text) and footnote_complete(_trimmed(text)):
-            trial = sorted(openers + [(k, "", text)])
-            a, d = _digit_votes([tok for _, tok, _ in trial], expected, star_possible)
-            if not d and a > best_agree:
-                best, best_agree = trial, a
-        prev = text
-    return best or openers
 
 
 def _plain_star_evidence(text: str) -> bool:
@@ -794,25 +771,77 @@ def _plain_star_evidence(text: str) -> bool:
 
 
 def _opener(line: WorkLine, work: Work, expected: int) -> tuple[str, str] | None:
-    """(mark token, text) when the line may open a footnote: a mark, or a speck before
-    the expected number (``+ 5 See``); the text without OCR junk before its first word."""
-    tok = _footnote_mark(line, work)
-    if tok is None:
+    """(mark token, text) when the line may open a footnote: a mark (``read_note_line``),
+    or a speck before the expected number (``+ 5 See``); the text without OCR junk
+    before its first word."""
+    token, rest, number, number_rest, _ = read_note_line(line.text, work)
+    if token is None:
         return None
-    token, rest = tok
-    m = re.match(r"^(\d{1,3})\s+(\S.*)$", rest)
-    if not token[0].isalnum() and m and int(m.group(1)) == expected:
-        token, rest = m.group(1), m.group(2)
+    if number is not None and int(number) == expected:
+        token, rest = number, number_rest
     if token[0].isdigit() and len(token) > 1 and int(token) != expected:
         return None  # a number read right that is not the next one: no mark
     rest = re.sub(r"^(?:[^\w\s“‘(\[\"]{1,2}\s+)+", "", rest)
     return token, rest
 
 
-def _trimmed(text: str) -> str:
-    return re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text.rstrip()).rstrip(",")  \
-        if re.search(r"\.[^\w\s]{0,2}$", re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text.rstrip())) \
-        else re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text.rstrip())
+def _note_like(text: str) -> bool:
+    """A line with no mark that may be a note of its own (its mark lost) or a note's
+    capitalised continuation (``Paris, 29 September-17 October 2003, vol. 1, ...``),
+    not a paragraph of the body: it cites (a number, a symbol) or is a complete
+    sentence, and opens no numbered, lettered or preambular paragraph."""
+    t = text.strip()
+    def opens_clause(pattern: re.Pattern) -> bool:  # "Recalling its", "Urges States"
+        m = pattern.match(t)
+        return bool(m) and re.match(r" (?:[a-z]|[A-Z][a-z]+ [a-z])", t[m.end():]) is not None
+
+    if not re.match(r"[A-Z]", t) or NUMBERED_START_RE.match(t) or LABEL_START_RE.match(t) \
+            or opens_clause(PREAMBLE_OPENER_RE) or opens_clause(OPERATIVE_OPENER_RE):
+        return False
+    return note_complete(t) or bool(re.search(r"\d|[A-Z]/", t))
+
+
+def _plain_block_marks(lines: list[WorkLine], i: int, end: int, work: Work, expected: int,
+                       star: str | None, star_evidence: bool) -> tuple[int, dict[int, str | None]]:
+    """Where the block found at ``lines[i:end]`` starts and the mark each of its lines
+    opens (None: a continuation), from ``best_numbering``.
+
+    Notes whose marks OCR lost may stand just above the block (``Resolution 22 A (I).``
+    over ``? See resolution 2200 A (XXI)`` and ``3 A/60/980.``): complete, capitalised
+    lines each after a blank line or a complete line. The block takes them in when the
+    numbering is worth more with them, that is, when the digits read right need them."""
+    def numbering(start: int) -> tuple[float, dict[int, str | None]]:
+        items, keys, complete, blank = [], [], True, False
+        for k in range(start, end):
+            ln = lines[k]
+            if ln.role in ("blank", "noise"):
+                blank |= ln.role == "blank"
+                continue
+            if ln.role != "body":
+                continue
+            token, rest, number, number_rest, _ = read_note_line(ln.text, work)
+            items.append(NoteLine(token, rest, number, number_rest, False,
+                                  after_complete=complete, after_blank=blank))
+            keys.append(k)
+            complete, blank = note_complete(ln.text), False
+        worth, marks = best_numbering(items, expected, star, star_evidence)
+        return worth, dict(zip(keys, marks))
+
+    best = (*numbering(i), i)
+    k = i - 1
+    while k >= 0 and lines[k].page == lines[i].page and lines[k].role in ("blank", "noise", "body"):
+        if lines[k].role != "body":
+            k -= 1
+            continue
+        above = next((p for p in reversed(lines[:k]) if p.role != "noise"), None)
+        if lines[k].masthead or not _note_like(lines[k].text) or not note_complete(lines[k].text) \
+                or (above is not None and above.role == "body" and not note_complete(above.text)):
+            break
+        worth, marks = numbering(k)
+        if worth > best[0]:
+            best = (worth, marks, k)
+        k -= 1
+    return best[2], best[1]
 
 
 def _plain_footnote_block(lines: list[WorkLine], i: int, work: Work, expected: int,
@@ -852,7 +881,7 @@ def _plain_footnote_block(lines: list[WorkLine], i: int, work: Work, expected: i
             continue
         if line.role != "body" or line.masthead:
             break
-        complete = footnote_complete(_trimmed(note))
+        complete = note_complete(note)
         tok = opener(line, n)
         # The next number read right opens a note even after a misread full stop ("462/257,").
         # (n counts the first note as numbered: one less if it was the asterisk note)
@@ -872,6 +901,10 @@ def _plain_footnote_block(lines: list[WorkLine], i: int, work: Work, expected: i
         elif complete and not after_blank and continues_footnote(line.text) \
                 and not NUMBERED_START_RE.match(line.text) and line.indent == 0:
             note += " " + line.text.strip()
+        elif not strict and complete and tok is None and _note_like(line.text):
+            # A note whose mark OCR lost, or a capitalised continuation: the numbering
+            # decides which (``number_notes``).
+            note = line.text.strip()
         elif strict:
             break
         else:
@@ -880,27 +913,184 @@ def _plain_footnote_block(lines: list[WorkLine], i: int, work: Work, expected: i
         j += 1
     if not strict and bad > len(openers) // 3:
         return None
-    if not strict and j >= len(lines) and not footnote_complete(_trimmed(note)):
-        return None  # only a page's last note runs on, onto the next page
+    if not strict and j >= len(lines) and not note_complete(note) \
+            and not re.search(r"\b[AES]/\d|\b(?:vol|No|sect|chap)\.", note):
+        return None  # only a page's last note runs on (a citation may lose its stop)
     while j > i + 1 and lines[j - 1].role in ("blank", "noise"):
         j -= 1
     return j, openers
 
 
-def _sequence_marks(tokens: list[str], expected: int, star_possible: bool) -> list[str]:
-    """Marks for a block's notes in order: the next numbers, after an asterisk note when
-    the digits OCR read right fit that better (or the first token is an asterisk)."""
-    def digit(t: str) -> int | None:
-        return int(t) if t.isdigit() else None
+# --- numbering a footnote block ------------------------------------------------------------
 
-    plain = sum(digit(t) == expected + k for k, t in enumerate(tokens))
-    starred = tokens[0].startswith("*") + sum(digit(t) == expected + k - 1
-                                              for k, t in enumerate(tokens) if k)
-    star = star_possible and digit(tokens[0]) != expected and starred >= plain
-    if star:
-        first = "*" * max(1, tokens[0].count("*")) if tokens[0].startswith("*") else "*"
-        return [first] + [str(expected + k) for k in range(len(tokens) - 1)]
-    return [str(expected + k) for k in range(len(tokens))]
+@dataclass
+class NoteLine:
+    """One line of a footnote block as the numbering sees it."""
+
+    token: str | None  # what stands where a mark would ("3", "*", "’", "™"), None: nothing
+    rest: str  # the line's text after the token
+    number: str | None = None  # a number after a speck ("- 4 A/62/890": "4"), the rest after it
+    number_rest: str = ""
+    raised: bool = False  # the token is a superscript the layout saw
+    after_complete: bool = True  # the line before it in the block ends a complete note
+    after_blank: bool = False  # (plain text) a blank line stands before it
+
+
+# What one reading of a line is worth (``number_notes``). Digits read right are the
+# strongest evidence (OCR misreads raised digits, but a digit it reads is rarely another
+# number's); a mark of any other shape opens a note after a complete one; a note whose
+# mark OCR lost opens only when the digits read right need it.
+DIGIT_RIGHT, DIGIT_WRONG = 3.0, -1.5
+MARK_OPENS, MARK_AFTER_OPEN_NOTE = 1.0, -0.2
+LOST_MARK = -1.2
+STAR_AS_STAR, STAR_EVIDENCE = 2.5, 0.1
+CONTINUES_AFTER_MARK, CONTINUES_RAISED, CONTINUES_NUMBER = -0.5, -2.0, -1.0
+
+
+def note_complete(text: str) -> bool:
+    """A note's text ends with its full stop, OCR's specks after it aside (``A/60/980. :``,
+    ``annex.”``, ``160/980. 2``), and not with an abbreviation's (``vol.``)."""
+    t = re.sub(r"(?:\s+[^\w\s]{1,3})+$", "", text.rstrip())
+    t = re.sub(r"(?<=\.)[”’\"'`,]+$", "", t)
+    if footnote_complete(t):
+        return True
+    bare = re.sub(r"(?<=\.)\s+\w$", "", t)  # a speck read as one character after the stop
+    return bare != t and footnote_complete(bare)
+
+
+def read_note_line(text: str, work: "Work", glued_star: bool = False
+                   ) -> tuple[str | None, str, str | None, str, bool]:
+    """(token, rest, number, rest after the number, raised) of a footnote block's line.
+
+    The token is whatever may be a mark: a superscript glyph, a number, an asterisk, one or
+    two odd characters before the text (``! Resolution``, ``® A/63/260``), glued to a
+    capitalised word (``™Ibid.``, ``+See``) or after a digit (``4+ See``). A number after
+    an odd token (``- 4 A/62/890``, ``* 2 Resolution``) is kept apart: the numbering
+    decides which one is the mark. ``glued_star``: the line may open the asterisk note
+    with the asterisk read as a quote glued to the text (``"On behalf``)."""
+    s = text.strip()
+    raised = False
+    token: str | None = None
+    rest = s
+    m = re.match(r"^([\ue100-\ue8ff])\s*(.*)$", s)
+    if m:
+        token, rest, raised = work.glyphs[ord(m.group(1)) - GLYPH_BASE][0], m.group(2), True
+    else:
+        tok = _footnote_mark(WorkLine(text=s, page=0,
+                                      role="footnote-candidate" if glued_star else "body"), work)
+        if tok is not None:
+            token, rest = tok
+        elif (m := re.match(r"^(\d{1,2})[^\w\s,.;:()\[\]/\-–]{1,2}\s*(\S.*)$", s)):
+            token, rest = m.group(1), m.group(2)  # "4+ See"
+        elif (m := re.match(r"^([^\w\s“‘(\[\"'’\-–.,;:]{1,2})([A-Z].*)$", s)):
+            token, rest = m.group(1), m.group(2)  # "™Ibid.", "+See"
+    rest = GLYPH_RE.sub(lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], rest)
+    number, number_rest = None, ""
+    if token is not None and not token[0].isalnum():
+        n = re.match(r"^(\d{1,2})\s+(\S.*)$", rest)
+        if n and not re.match(rf"(?:{MONTH_NAMES})\b", n.group(2)):
+            number, number_rest = n.group(1), n.group(2)
+    return token, rest, number, number_rest, raised
+
+
+def _open_score(line: NoteLine, mark: str, first: bool) -> float | None:
+    """What reading ``line`` as the note ``mark`` opens is worth (None: it cannot)."""
+    token = line.token
+    date = re.match(rf"(?:{MONTH_NAMES})\b", line.rest) is not None
+    if line.number is not None and line.number == mark:
+        return DIGIT_RIGHT
+    if token is None:
+        opens = first or (line.after_complete and re.match(r"[A-Z“\"‘(]", line.rest))
+        return LOST_MARK if opens else None
+    if token.isdigit():
+        # (a day before its month goes on a note: "2 November 2001")
+        return (DIGIT_RIGHT if token == mark else DIGIT_WRONG) - (DIGIT_RIGHT + 1 if date else 0.0)
+    if first or line.after_complete or line.raised or line.after_blank:
+        return MARK_OPENS
+    return MARK_AFTER_OPEN_NOTE
+
+
+def _star_score(line: NoteLine, evidence: bool) -> float | None:
+    token = line.token
+    if token is None:
+        return LOST_MARK
+    if token.startswith("*"):
+        return STAR_AS_STAR
+    if token.isdigit():
+        return DIGIT_WRONG
+    return MARK_OPENS + (STAR_EVIDENCE if evidence else 0.0)
+
+
+def _continue_score(line: NoteLine) -> float:
+    token = line.token
+    if token is None:
+        return 0.0
+    if line.raised:
+        return CONTINUES_RAISED
+    if token.isdigit():
+        # A number going on a sentence ("2 November 2001", "24 October-28 November 1978")
+        date = re.match(rf"(?:{MONTH_NAMES})\b", line.rest) is not None
+        return 0.0 if date or not line.after_complete else CONTINUES_NUMBER
+    return CONTINUES_AFTER_MARK if line.after_complete or line.after_blank else 0.0
+
+
+def number_notes(lines: list[NoteLine], expected: int, star: str | None = None,
+                 star_evidence: bool = False, continues: bool = False) -> list[str | None]:
+    """The mark each line of a footnote block opens (None: it goes on the note before);
+    see ``best_numbering``."""
+    return best_numbering(lines, expected, star, star_evidence, continues)[1]
+
+
+def best_numbering(lines: list[NoteLine], expected: int, star: str | None = None,
+                   star_evidence: bool = False, continues: bool = False
+                   ) -> tuple[float, list[str | None]]:
+    """(worth, the mark each line opens or None where it goes on the note before).
+
+    The notes of a block take the next numbers in order (``expected`` on), after the
+    asterisk note when ``star`` (its mark) may open the block. Of all the ways to read the
+    lines (which open a note, which go on one), the one of greatest worth wins: digits
+    read right against the number they get, marks of other shapes after a complete note,
+    a note with no mark only where the digits need it (``_open_score``). ``continues``:
+    the first line may go on the previous page's last note."""
+    n = len(lines)
+    NONE = float("-inf")
+
+    @lru_cache(maxsize=None)
+    def best(k: int, count: int, starred: bool, opened: bool) -> float:
+        if k == n:
+            return 0.0
+        return max((score + best(k + 1, *state)) for score, state, _ in options(k, count, starred, opened)) \
+            if options(k, count, starred, opened) else NONE
+
+    def options(k: int, count: int, starred: bool, opened: bool):
+        line = lines[k]
+        out = []
+        s = _open_score(line, str(expected + count), first=not opened)
+        if s is not None:
+            out.append((s, (count + 1, starred, True), str(expected + count)))
+        if star and not opened and not starred:
+            s = _star_score(line, star_evidence)
+            if s is not None:
+                out.append((s, (count, True, True), star))
+        if opened or continues:
+            out.append((_continue_score(line), (count, starred, opened), None))
+        return out
+
+    marks: list[str | None] = []
+    state = (0, False, False)
+    for k in range(n):
+        choices = options(k, *state)
+        target = best(k, *state)
+        for score, nxt, mark in choices:
+            if abs(score + best(k + 1, *nxt) - target) < 1e-9:
+                marks.append(mark)
+                state = nxt
+                break
+        else:
+            marks.append(None)
+    total = best(0, 0, False, False)
+    best.cache_clear()
+    return total, marks
 
 
 LABEL_START_RE = re.compile(r"^\(?(?:[a-z]{1,2}|[ivxl]+)\)\s")
@@ -1107,7 +1297,12 @@ def restore_paragraph_numbers(work: Work) -> Work:
     A raised speck opening a body line goes (markers follow words). A short token
     that is no word, in front of a capitalised verb (``Takes``, ``Also encourages``;
     in the operative part any capitalised word), on a line that the layout shows
-    opening a paragraph, stands for the next operative number.
+    opening a paragraph, stands for the next operative number. The numbering is evidence
+    too (``_upcoming_numbers``): where the next number OCR read is two ahead, a short token
+    before an operative verb after a paragraph's end is the missing number on any page or
+    layout (``_gap_read_number``), and a printed number out of sequence there is a misread
+    digit (``2:`` for 3); where it is one ahead, no number is missing, and a line that
+    opens with no verb gets none.
     """
     layout = measure_layout(work.lines)
     if layout is None:
@@ -1115,6 +1310,7 @@ def restore_paragraph_numbers(work: Work) -> Work:
             return work
         layout = Layout(size=1.0, pitch=1.0, left=-math.inf, right=math.inf)  # no positions
     lex = Lexicon(ln.text for ln in work.lines if ln.role == "body")
+    upcoming = _upcoming_numbers(work.lines)
     number = 0
     prev: WorkLine | None = None
     blank = False  # a blank line (plain text's paragraph break) since ``prev``
@@ -1131,6 +1327,9 @@ def restore_paragraph_numbers(work: Work) -> Work:
         plain_break = plain and (prev is None or (blank and ends_paragraph(prev.text)))
         if ln.method == "ocr" or plain_break:
             ln.text = re.sub(r"^\s*[\ue100-\ue8ff]\s+", "", ln.text)
+            q = QUOTED_NUMBER_RE.match(_lead(ln.text))
+            if q and number < int(q.group("n")) <= number + 3:
+                ln.text = _lead(ln.text)[q.end("quote"):]  # '"3... Commends': a speck, no quote
             m = OCR_NUMBER_RE.match(_lead(ln.text))
             bare = re.match(r"^(?P<n>\d{1,3})\s+(?=[A-Z][a-z])", _lead(ln.text))
             if bare and number < int(bare.group("n")) <= number + 3:  # "2 Invites": the dot lost
@@ -1142,7 +1341,16 @@ def restore_paragraph_numbers(work: Work) -> Work:
         m = NUMBERED_START_RE.match(ln.text)
         if m:
             n = int(re.match(r"\s*(\d+)", ln.text).group(1))
-            if number < n <= number + 3:  # numbers OCR lost before it are skipped
+            misread = (not number < n <= number + 3 or n >= (upcoming[i] or math.inf)) \
+                and upcoming[i] == number + 2
+            if misread and (ln.method == "ocr" or plain_break) and number \
+                    and OPERATIVE_OPENER_RE.match(_lead(ln.text[m.end() - 1:])):
+                # A digit misread ("2:" for 3, "1." for 7, "5." for 3 before a "4."): the
+                # numbers around it want number + 1 here, and the paragraph opens as an
+                # operative one.
+                number += 1
+                ln.text = f"{number}. " + _lead(ln.text[m.end() - 1:])  # ("5. - Calls")
+            elif number < n <= number + 3:  # numbers OCR lost before it are skipped
                 number = n
         elif _part_heading(ln, layout):
             pass  # "II. Means of implementation": a part's numeral, no paragraph number
@@ -1160,11 +1368,18 @@ def restore_paragraph_numbers(work: Work) -> Work:
                 verb = OPERATIVE_OPENER_RE.match(rest)
                 # The line as it would read numbered (same page, method and boxes): OCR's
                 # boxes prove little about gaps, and the score must know they are OCR's.
-                if (verb or number) and _break_score(prev, WorkLine(text=rest, page=ln.page, x0=ln.x0,
+                # Any capitalised word in the operative part, unless the numbering says no
+                # number is missing here (the next one OCR read is number + 1).
+                if (verb or number and upcoming[i] != number + 1) and _break_score(prev, WorkLine(text=rest, page=ln.page, x0=ln.x0,
                                                                     x1=ln.x1, top=ln.top,
                                                                     bottom=ln.bottom,
                                                                     method=ln.method),
                                                        layout) + 2 * plain_break >= 2:
+                    number += 1
+                    ln.text = f"{number}. {rest}"
+            if not NUMBERED_START_RE.match(ln.text):
+                rest = _gap_read_number(ln, prev, number, upcoming[i], lex)
+                if rest is not None:
                     number += 1
                     ln.text = f"{number}. {rest}"
         if plain and ln.text == before:  # a speck before the first word goes ("_ Recalling")
@@ -1215,6 +1430,59 @@ def _word_read_number(ln: WorkLine, prev: WorkLine, layout: Layout, lex: "Lexico
     if lex.capitalised[m.group("word").lower()] > 1:
         return None
     return ln.text.strip()[m.start("word"):]
+
+
+QUOTED_NUMBER_RE = re.compile(r"^(?P<quote>[\"“”‘’]\s*)(?P<n>\d{1,3})\s*[.,:;]{1,3}\s+"
+                              r"(?=(?:Also |Further |Strongly )?[A-Z][a-z]+s\b)")
+PRINTED_NUMBER_RE = re.compile(r"^(?P<n>\d{1,3})\s*[.,:;](?!\s*\d)")
+GAP_READ_NUMBER_RE = re.compile(r"^(?P<junk>[^\sA-Za-z\d]{0,2}[A-Za-z]{1,3}[^\sA-Za-z\d]{0,2}\s+)"
+                                r"(?P<word>[A-Z][a-z]+)\b")
+
+
+UNNUMBERED_OPENER_RE = re.compile(r"^(?:(?:\S{1,4}\s+){1,2}(?:(?:Also|Further|Strongly)\s+)?[A-Z][a-z]+s\b"
+                                  r"|(?:(?:Also|Further|Strongly)\s+)?[A-Z][a-z]+s\s+"
+                                  r"(?:upon|the|that|all|to|Member|States|Governments)\b)")
+
+
+def _upcoming_numbers(lines: list[WorkLine]) -> list[int | None]:
+    """For each line, the paragraph number OCR read (a number and a stop, comma or colon)
+    on the next body line that opens with one; None when a line that may open a
+    paragraph whose number OCR lost or garbled (``xe Encourages``, ``i See Calls``) comes
+    first: the count between them is then unknown."""
+    out: list[int | None] = [None] * len(lines)
+    nxt = None
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = nxt
+        ln = lines[i]
+        if ln.role == "body" and not ln.masthead:
+            m = PRINTED_NUMBER_RE.match(_lead(ln.text))
+            if m:
+                nxt = int(m.group("n"))
+            elif UNNUMBERED_OPENER_RE.match(_lead(ln.text)):
+                nxt = None
+    return out
+
+
+def _gap_read_number(ln: WorkLine, prev: WorkLine, number: int, upcoming: int | None,
+                     lex: "Lexicon") -> str | None:
+    """The line without its first token when the numbering itself calls for a number
+    there: paragraph ``number`` is behind, the next number OCR read is ``number + 2``, the
+    line before ends a paragraph, and this line is a token of three letters or fewer
+    (``ee``, ``Sec``, ``Bee``: OCR's reading of the number, on any page or layout) before
+    an operative verb the document writes capitalised nowhere else mid-sentence (``States``
+    is no verb that opens a paragraph). Else None."""
+    if not number or upcoming != number + 2 or not ends_paragraph(prev.text):
+        return None
+    m = GAP_READ_NUMBER_RE.match(_lead(ln.text))
+    if not m or LABEL_START_RE.match(_lead(ln.text) + " ") or _loose_label(ln.text) is not None:
+        return None
+    rest = _lead(ln.text)[m.start("word"):]
+    if not OPERATIVE_OPENER_RE.match(rest) or FOOTNOTE_TEXT_RE.match(rest):
+        return None
+    # This line's own "junk Verb" counts once as a mid-sentence capital.
+    if lex.capitalised[m.group("word").lower()] > 1:
+        return None
+    return rest
 
 
 def _page_end(prev: WorkLine, ln: WorkLine) -> WorkLine:
@@ -1616,9 +1884,11 @@ def normalise_spacing(work: Work) -> Work:
 
 # OCR's readings of a raised mark: a quote, an apostrophe, ?, ! after punctuation.
 QUOTE_LIKE_MARKS = "'’‘?!\"“”"
+# Plain OCR's rarer readings of a raised digit after a stop (``Agencies,>``, ``Crime,§``).
+ODD_MARKS = ">§^+"
 GLUED_AFTER_PUNCT_RE = re.compile(
-    rf"(?<=[A-Za-z)\d”’][,;:.])(?P<g>\*{{1,2}}|[™®°]|\d{{1,2}}|[gsSQ]l?|[{QUOTE_LIKE_MARKS}])"
-    r"(?P<rest>[A-Za-z]*)")
+    rf"(?:(?<=[A-Za-z)\d”’][,;:.])|(?<=[”’] [,;:.]))(?P<g>\*{{1,2}}|[™®°]|\d{{1,2}}|[gsSQ]l?|[{QUOTE_LIKE_MARKS}]"
+    rf"|[{re.escape(ODD_MARKS)}])(?P<rest>[A-Za-z]*)")
 GLUED_AFTER_WORD_RE = re.compile(r"(?:(?<=[a-z]{3})(?P<g>[*™®°’?!]|S|\d{1,2})|(?<=\d{4})(?P<y>[*™®°]))"
                                  r"(?=[\s,;:.\ue000]|$)")
 LOOSE_SYMBOL_RE = re.compile(r"(?<=[A-Za-z,;.]) (?P<g>[*™®°])(?=\s|$)")
@@ -1653,14 +1923,19 @@ def mark_marker_glyphs(work: Work) -> Work:
     def after_punct(m: re.Match) -> str | None:
         glyph, rest = m.group("g"), m.group("rest")
         following = m.string[m.end():m.end() + 1]
-        if glyph in QUOTE_LIKE_MARKS and not work.plain:
+        if (glyph in QUOTE_LIKE_MARKS or glyph in ODD_MARKS) and not work.plain:
             return None  # the layout path reads raised marks from their position
+        if glyph in ODD_MARKS and rest:
+            return None
         if rest:
             if glyph[0].isdigit() or glyph in QUOTE_LIKE_MARKS:
                 return None
             if glyph[0].isalpha() and (not lex.is_word(rest) or lex.is_word(glyph + rest)):
                 return None
             return work.add_glyph(glyph) + " " + rest
+        if following in ",;:." and glyph not in QUOTE_LIKE_MARKS.replace("!", "") \
+                and m.string[m.end() + 1:m.end() + 2] in ("", " ", "\n", ANCHOR):
+            following = ""  # a speck after the mark read as a stop ("1946,!,", "Property.*.")
         if following not in ("", " ", "\n", ANCHOR):
             return None
         if glyph[0].isdigit() and ABBREVIATION_END_RE.search(m.string[max(0, m.start() - 8):m.start()]):
@@ -1684,8 +1959,12 @@ def mark_marker_glyphs(work: Work) -> Work:
     rewrite(work, "mark_marker_glyphs", GLUED_AFTER_WORD_RE, after_word, footnotes=False,
             start=start)
     if work.plain:  # the layout path sees a raised digit as such
-        rewrite(work, "mark_marker_glyphs", GLUED_TO_YEAR_RE,
-                lambda m: m.group("year") + work.add_glyph(m.group("g")), footnotes=False,
+        def year_digit(m: re.Match) -> str:
+            glyph = work.add_glyph(m.group("g"))
+            work.year_glyphs.add(ord(glyph) - GLYPH_BASE)
+            return m.group("year") + glyph
+
+        rewrite(work, "mark_marker_glyphs", GLUED_TO_YEAR_RE, year_digit, footnotes=False,
                 start=start)
         rewrite(work, "mark_marker_glyphs", LOOSE_PLAIN_RE,
                 lambda m: work.add_glyph(m.group("b") or m.group("d")), footnotes=False,
@@ -1693,7 +1972,7 @@ def mark_marker_glyphs(work: Work) -> Work:
         rewrite(work, "mark_marker_glyphs", MARK_THEN_SPECK_RE,
                 lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
     return rewrite(work, "mark_marker_glyphs", LOOSE_SYMBOL_RE,
-                   lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
+                   lambda m: " " + work.add_glyph(m.group("g")), footnotes=False, start=start)
 
 
 BAR_WORD_RE = re.compile(r"(?<![\w|])[A-Za-z|]*\|[A-Za-z|]*(?![\w|])")
@@ -1789,18 +2068,23 @@ FUNCTION_WORDS = frozenset("of in to the and for on at by with as or from its an
 def split_glued_words(work: Work) -> Work:
     """Split two words OCR glued together (``activitiesin`` -> ``activities in``).
 
-    Only with strong evidence: the glued form is unknown (to the lexicon and the
-    document), it reads as a content word of three letters or more that is common or
-    in the document, plus a function word (``in``, ``of``, ``the`` ... before or
-    after it), and it is not one cheap OCR confusion away from a single word
-    (``inchide`` stays: it is one confusion from ``include``). Exactly one such
-    split must exist.
+    Only with strong evidence, for a garble of one long word often decomposes by chance
+    (``Onsober`` for ``October``, ``inpeace`` for ``implementation``). The glued form is
+    unknown (to the lexicon and the document); it reads as exactly one content word of
+    three letters or more plus a function word (``in``, ``of``, ``the`` ... before or
+    after it); the document prints that content word elsewhere (English frequency alone
+    is no evidence: ``sober`` and ``peace`` are common words); no single word other than
+    the content word explains the token at the cost of one substitution (``ocr_cost``;
+    ``inchide`` stays: one confusion from ``include``); and
+    the split does not put a capitalised function word in mid-sentence (``24 On sober``).
+    When in doubt the token stays as it is.
     """
     lex = Lexicon([work.text] + [f.text for f in work.footnotes])
 
     def content(word: str) -> bool:
+        # Printed elsewhere in the document (the glued token is not that word).
         return len(word) >= 3 and word.lower() not in FUNCTION_WORDS and (
-            zipf(word) >= 3.5 or lex.doc_count(word) >= 1)
+            zipf(word) >= 3.0 or lex.doc_count(word) >= 2) and lex.doc_count(word) >= 1
 
     def split(m: re.Match) -> str | None:
         token = m.group(0)
@@ -1810,12 +2094,20 @@ def split_glued_words(work: Work) -> Work:
         for i in range(2, len(token) - 1):
             a, b = token[:i], token[i:]
             if (content(a) and b in FUNCTION_WORDS) or (a.lower() in FUNCTION_WORDS and content(b)):
-                splits.append(f"{a} {b}")
+                splits.append((a, b))
         if len(splits) != 1:
             return None
-        if any(cost <= 1.0 for _, cost in ocr_candidates(token.lower(), lex)):
+        a, b = splits[0]
+        word = b if a.lower() in FUNCTION_WORDS else a
+        if a.lower() in FUNCTION_WORDS and a[0].isupper() \
+                and not token_context(m.string, m.start(), m.end()).sentence_start:
+            return None  # "24 On sober 2014": no capitalised function word in mid-sentence
+        # (A limit growing with the length would take ``implementationof`` for
+        # ``implementations``: a substitution and a thin glyph, 1.5.)
+        if any(cost <= SUB_COST for cand, cost in ocr_candidates(token.lower(), lex)
+               if cand != word.lower()):
             return None  # a misread single word explains it as well
-        return splits[0]
+        return f"{a} {b}"
 
     return rewrite(work, "split_glued_words", GLUED_RE, split)
 
@@ -2292,12 +2584,12 @@ def number_footnote_markers(work: Work) -> Work:
     for (lo, hi), marks in zip(windows, blocks):
         cands = [m.start() for m in GLYPH_RE.finditer(text, lo, hi)
                  if not _closes_quotation(text, m.start(), work)]
-        matched = _match_in_order(cands, marks, work, (lo, hi))
+        matched = _match_in_order(cands, marks, work, (lo, hi), earlier=list(edits))
         for pos, mark in matched.items():
             edits[pos] = f"[^{mark}]"
         inserts += _place_lost(text, lo, hi, marks, matched,
                                {f.mark: f.text for f in work.footnotes})
-    _mark_repeats(work, text, start, edits)
+    _mark_repeats(work, text, start, edits, inserts)
     _mark_asterisk(work, text, start, edits)
     out = []
     for i, ch in enumerate(text):
@@ -2325,21 +2617,167 @@ def number_footnote_markers(work: Work) -> Work:
 QUOTE_GLYPHS = set("”’\"'“‘`")
 
 
-def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str]) -> None:
-    """A note cited again later (``the 1970 Convention,1`` after ``... 1970,1`` earlier):
-    a digit glued to a word or to the stop after it (not an abbreviation's: ``Add.1``),
-    left over by the in-order numbering, whose number is a marker numbering placed
-    elsewhere, is that marker again."""
-    placed = set(edits.values())
+def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str],
+                  inserts: list[tuple[int, str]] = ()) -> None:
+    """A note cited again later: a candidate the in-order numbering left over, after the
+    note's first marker, is that marker again when
+
+    * it is a digit glued to a word or to the stop after it (not an abbreviation's:
+      ``Add.1``) whose number numbering placed earlier (``the 1970 Convention,1``), or
+    * what the words before it name is what an earlier marker cites (``_repeat_of``):
+      ``Decides that the consideration of the report of the Group of Legal Experts,’``
+      after ``Having considered the report of the Group of Legal Experts ...,³``."""
+    first: dict[str, int] = {}
+    for pos, new in sorted(list(edits.items()) + list(inserts)):
+        first.setdefault(new[2:-1], pos)
     for m in GLYPH_RE.finditer(text, start):
         pos = m.start()
         glyph = work.glyphs[ord(m.group(0)) - GLYPH_BASE][0]
-        if pos in edits or not glyph.isdigit() or f"[^{glyph}]" not in placed:
+        if pos in edits or _closes_quotation(text, pos, work):
             continue
-        before = text[max(0, pos - 12):pos]
-        if re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3})$", before) \
-                and not ABBREVIATION_END_RE.search(before):  # "Add.1" is a document's part
-            edits[pos] = f"[^{glyph}]"
+        if glyph.isdigit():
+            before = text[max(0, pos - 12):pos]
+            if glyph in first and re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3})$", before) \
+                    and not ABBREVIATION_END_RE.search(before):  # "Add.1": a document's part
+                edits[pos] = f"[^{glyph}]"
+            continue
+        mark = _repeat_of(work, text, pos, {k: p for k, p in first.items() if p < pos})
+        if mark is not None:
+            edits[pos] = f"[^{mark}]"
+
+
+REPEAT_WORD_RE = re.compile(r"[A-Za-z]+|\d{4}")
+# What a repeated citation's evidence is worth (``_repeat_of``): the words the earlier
+# marker follows, said again before this one, outweigh a name found in the earlier
+# marker's sentence, which outweighs the kind of text the note cites.
+REPEAT_PHRASE, REPEAT_NAME, REPEAT_KIND = 4.0, 2.5, 1.0
+REPEAT_STRONG = 2.0  # enough to take a candidate from the in-order numbering
+REPEAT_PHRASE_WORDS = 3  # content words of a phrase said again ("report of the Secretary-General")
+
+
+def _content_words(text: str) -> list[str]:
+    return [w.lower() for w in REPEAT_WORD_RE.findall(text) if w.lower() not in NAME_CONNECTORS
+            and w.lower() not in MARKERLESS_WORDS]
+
+
+NAME_LINKS = {"of", "the", "for", "on", "in", "against", "and", "to"}
+
+
+def _name_before(text: str, para: int, pos: int) -> str:
+    """The Title-Case name ``text[:pos]`` ends with (``the 1970 Convention``, ``United
+    Nations Educational, Scientific and Cultural Organization``), within its paragraph,
+    not its first word (the paragraph's own verb), not across a marker or a glyph."""
+    tokens = text[para:pos].split()
+    if tokens and re.match(r"\d{1,3}\.$", tokens[0]):
+        tokens = tokens[1:]
+    name: list[str] = []
+    for k in range(len(tokens) - 1, 0, -1):  # (tokens[0]: the paragraph's verb)
+        token = tokens[k]
+        if GLYPH_RE.search(token) or "[^" in token:
+            break
+        bare = token.strip(",;:.”’\"“‘()")
+        inner = token.rstrip(",") != token and name  # "Educational, Scientific"
+        if not name:
+            if not (bare[:1].isupper() or re.fullmatch(r"\d{4}", bare)):
+                break
+        elif bare in NAME_LINKS and token == bare:
+            if bare == "and" and k + 1 < len(tokens) and tokens[k + 1] == "the":
+                break
+        elif not (bare[:1].isupper() or re.fullmatch(r"\d{4}", bare)) or (
+                token != bare and not inner):
+            break
+        name.insert(0, bare)
+    while name and name[0] in NAME_LINKS:
+        name.pop(0)
+    return " ".join(name)
+
+
+class _RepeatEvidence:
+    """What the words before a candidate at ``pos`` say again of the text before an earlier
+    marker (``at``): (1) the phrase the earlier marker follows (``the report of the
+    Secretary-General,⁵``), ``REPEAT_PHRASE_WORDS`` content words or more, stands in the
+    candidate's sentence; (2) the name the candidate follows (its last Title-Case run
+    with the years in it: ``the Model Treaty``, ``the 1970 Convention``, ``the Group of
+    Legal Experts``) stands in the sentence the earlier marker ends, its words counted by
+    how rare they are elsewhere in the document ("Secretary-General" is everywhere)."""
+
+    def __init__(self, text: str, pos: int):
+        self.text, self.pos = text, pos
+        found = text.rfind("\n\n", 0, pos)
+        self.para = found + 2 if found >= 0 else 0
+        self.words = _content_words(_unmarked(text[self.para:pos]))
+        self.name = sorted(set(_content_words(_name_before(text, self.para, pos))))
+        start = body_start(text)
+        starts = [start] + [m.end() for m in re.finditer(r"\n\n", text) if m.end() > start]
+        self.paragraphs = [(a, set(_content_words(text[a:b])))
+                           for a, b in zip(starts, starts[1:] + [len(text)])]
+
+    def at(self, at: int) -> tuple[int, float]:
+        """(content words of the phrase said again (0: none), strength of the name, 0..1)."""
+        text, pos, para = self.text, self.pos, self.para
+        words = self.words if at < para else _content_words(_unmarked(text[at + 1:pos]))
+        joined = " " + " ".join(words) + " "
+        found = text.rfind("\n\n", 0, at)
+        site_para = found + 2 if found >= 0 else 0
+        site_words = _content_words(_unmarked(text[site_para:at]))
+        phrase = 0
+        for k in range(REPEAT_PHRASE_WORDS, min(6, len(site_words)) + 1):
+            if " " + " ".join(site_words[-k:]) + " " in joined:
+                phrase = k
+        if not self.name:
+            return phrase, 0.0
+        rarity = {w: 1 / (1 + sum(w in ws for a, ws in self.paragraphs
+                                  if a not in (para, site_para))) for w in self.name}
+        found_rarity = sum(rarity[w] for w in self.name if w in site_words)
+        return phrase, found_rarity / sum(rarity.values()) * min(1.0, found_rarity)
+
+    def score(self, at: int) -> float | None:
+        """The evidence's worth (None: too little to go on)."""
+        phrase, named = self.at(at)
+        if not phrase and named < 0.5:
+            return None
+        return (REPEAT_PHRASE if phrase else 0.0) + REPEAT_NAME * named
+
+
+def _unmarked(text: str) -> str:
+    return re.sub(r"\[\^[^\]]*\]", "", GLYPH_RE.sub("", text))
+
+
+def _repeat_of(work: Work, text: str, pos: int, first: dict[str, int]) -> str | None:
+    """The note a left-over candidate at ``pos`` cites again, from the notes whose first
+    marker stands before it (``first``: mark -> position), or None: the one whose first
+    marker's words the candidate's say again best (``_RepeatEvidence``), with the kind of
+    text the note cites as what the candidate's clause mentions (``_note_fit``'s kinds)
+    in favour; a tie places nothing."""
+    if not first:
+        return None
+    evidence = _RepeatEvidence(text, pos)
+    scores: dict[str, float] = {}
+    for mark, at in first.items():
+        score = evidence.score(at) if _mark_weight(work, pos, mark) > 0 else None
+        if score is not None:
+            scores[mark] = score + REPEAT_KIND * (_note_fit(work, pos, mark) >= 0.5)
+    if not scores:
+        return None
+    ranked = sorted(scores.values(), reverse=True)
+    if len(ranked) > 1 and ranked[0] - ranked[1] < 0.5:
+        return None
+    return max(scores, key=scores.get)
+
+
+def _antecedent(text: str, pos: int, sites: list[int]) -> int | None:
+    """The one earlier marker place (of ``sites``) whose words the candidate at ``pos``
+    says again strongly (``REPEAT_STRONG``, no close second), or None."""
+    evidence = _RepeatEvidence(text, pos)
+    scores = {at: evidence.score(at) for at in sites if at < pos}
+    scores = {at: v for at, v in scores.items() if v is not None}
+    if not scores:
+        return None
+    best = max(scores, key=scores.get)
+    if scores[best] < REPEAT_STRONG or any(v > scores[best] - 0.5 for at, v in scores.items()
+                                           if at != best):
+        return None
+    return best
 
 
 def _unknown_mark(work: Work, ch: str) -> bool:
@@ -2356,11 +2794,24 @@ def _closes_quotation(text: str, pos: int, work: Work) -> bool:
     if not glyph or any(ch not in QUOTE_GLYPHS for ch in glyph) or (
             certain and ord(text[pos]) - GLYPH_BASE not in work.ocr_glyphs):
         return False
+    if text[pos - 1:pos].isalpha() and text[pos + 1:pos + 2] in (",", ";", ":", "."):
+        return True  # a marker follows the stop; a closing quote comes before it ("property”,")
     para_start = text.rfind("\n\n", 0, pos) + 1
     before = GLYPH_RE.sub(lambda g: _quote_or_nothing(work.glyphs[ord(g.group(0)) - GLYPH_BASE][0]),
                           text[para_start:pos])
     opened = before.count("“") - before.count("”")
     return opened > 0 and not before.rstrip().endswith(("”", "’"))
+
+
+def _inside_quotation(text: str, pos: int) -> bool:
+    """``pos`` stands inside a quotation of its paragraph that goes on in lower case and
+    closes later in it (``entitled “Goals and targets for monitoring’ the progress of
+    youth”;``)."""
+    start = text.rfind("\n\n", 0, pos) + 1
+    end = text.find("\n\n", pos)
+    before, after = text[start:pos], text[pos + 1:end if end >= 0 else len(text)]
+    return before.count("“") > before.count("”") and re.match(r" [a-z]", after) is not None \
+        and "”" in after
 
 
 def _quote_or_nothing(glyph: str) -> str:
@@ -2377,7 +2828,8 @@ def _windows(text: str, start: int, n_blocks: int) -> list[tuple[int, int]]:
 
 
 def _match_in_order(cands: list[int], marks: list[str], work: Work,
-                    window: tuple[int, int] | None = None) -> dict[int, str]:
+                    window: tuple[int, int] | None = None,
+                    earlier: Iterable[int] = ()) -> dict[int, str]:
     """Candidates matched to the expected numbers in order, by dynamic programming over
     (candidate, number) that skips spurious candidates and numbers OCR lost: the
     matching of greatest total plausibility (``_mark_weight``) wins.
@@ -2389,8 +2841,21 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
     whose numbers follow the candidates' places in the ``window`` (markers are spread
     through the text their footnotes belong to): a small cost, below any weight's
     difference. (Layout candidates are few and sure; there it made numbering worse.)
+
+    A candidate whose words strongly say again what an earlier marker place cites
+    (``_antecedent``: ``the report of the Group of Legal Experts,’`` after ``Having
+    considered the report of the Group of Legal Experts ...,³``; ``earlier``: the places
+    numbered before the window) is likelier that note's marker again than the next
+    number: its weight is discounted, so another candidate takes the number if there is
+    one (``_mark_repeats`` then numbers it). A number lost whose note's date stands at
+    exactly one place between the candidates around it (``_date_sites``) is worth more
+    than a weak candidate.
     """
     weights = {pos: {mark: _mark_weight(work, pos, mark) for mark in marks} for pos in cands}
+    places = sorted(set(cands) | set(earlier))
+    for pos in cands:
+        if _antecedent(work.text, pos, [at for at in places if at < pos]) is not None:
+            weights[pos] = {mark: w * REPEAT_DISCOUNT for mark, w in weights[pos].items()}
     lo, hi = window or ((min(cands), max(cands) + 1) if cands else (0, 1))
     span, k = max(hi - lo, 1), len(marks)
     index = {mark: j for j, mark in enumerate(marks)}
@@ -2405,42 +2870,66 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
 
     def lost(i: int, j: int) -> float:
         # A number left without a candidate is worth a little when its note's content
-        # finds it exactly one place between the candidates around it (``_cited_sites``).
+        # finds it exactly one place between the candidates around it (``_cited_sites``),
+        # more when that is the note's date (``_date_sites``).
         a = cands[i - 1] + 1 if i > 0 else lo
         b = cands[i] if i < len(cands) else hi
-        return LOST_FIT if len(_cited_sites(work.text, a, b, notes.get(marks[j], ""))) == 1 else 0.0
+        note = notes.get(marks[j], "")
+        if len(_date_sites(work.text, a, b, note)) == 1:
+            return LOST_DATE
+        if work.plain and len(_cited_sites(work.text, a, b, note)) == 1:
+            return LOST_FIT
+        return 0.0
 
-    return _align(cands, marks, weight, lost if work.plain else None)
+    return _align(cands, marks, weight, lost)
 
 
 # The evidence in order of strength: a candidate's weight (1, 0.5, 0.2) > what its note
 # cites before it (FIT: 0.1 by name, 0.05 by kind) > a lost number's one cited place
 # (LOST_FIT) > the spread of markers through the text (PLACE_COST, at most).
 LOST_FIT = 0.03
+LOST_DATE = 0.6  # a lost number's note dates the one place it can stand (see _date_sites)
+REPEAT_DISCOUNT = 0.5  # the weight left to a candidate that cites an earlier note again
 PLACE_COST = 0.02  # below the smallest difference of two weights (see _match_in_order)
 WEAK = 0.2  # the plausibility of a weak candidate (see _mark_weight)
+LOOSE = 0.8  # a layout candidate standing apart from the word before it (see _mark_weight)
+YEAR_DIGIT_RIGHT = 1.2  # a digit glued to a year, as its own number (see _mark_weight)
 
 
 def _mark_weight(work: Work, pos: int, mark: str) -> float:
     """How plausible the candidate at ``pos`` is as marker ``mark`` (0: it cannot be)."""
     glyph, certain = work.glyphs[ord(work.text[pos]) - GLYPH_BASE]
     text = work.text
-    word = re.search(r"(?<![\w-])([A-Za-z]+)$", text[max(0, pos - 20):pos])
+    word = re.search(r"(?<![\w-])([A-Za-z]+) ?$", text[max(0, pos - 20):pos])
     if word and word.group(1).lower() in MARKERLESS_WORDS:
         return 0  # a marker ends what it cites, never an article or a preposition
+    if re.search(r"[a-z] ?$", text[pos - 2:pos]) and re.match(r" [“‘\"]", text[pos + 1:pos + 3]):
+        return 0  # between a word and the quotation it opens ("entitled * ‘Protection ...")
+    if _inside_quotation(text, pos):
+        return 0  # a marker follows a quoted title, never stands inside it
     if glyph.isdigit():  # OCR's digit: right or wrong, but never a different number
         if re.search(r"(?<![\d,])\d{1,3}\.$", text[max(0, pos - 6):pos]) \
                 and re.match(r" [a-z]", text[pos + 1:pos + 3]):
             # A decimal's digit ("0.5 per cent"): after a short number, the sentence going on
             # in lower case. (A year's misread comma, "1968.2 and", is the marker's place.)
             return 0
+        if ord(work.text[pos]) - GLYPH_BASE in work.year_glyphs and mark.isdigit():
+            # Glued to a year, the digit is OCR's reading of the stop and the raised mark
+            # together ("2006,3" -> "20062"): a mark, its number only a hint (its own, or
+            # a neighbour's; "19719" is no marker of a one-note document).
+            return YEAR_DIGIT_RIGHT if glyph == mark else (1 if abs(int(glyph) - int(mark)) == 1 else 0)
         return 3 if glyph == mark else 0
     if not work.plain:
-        return 1
+        # A raised glyph apart from the word before it (``on criminal *``) is more often a
+        # speck than one glued to it.
+        return LOOSE if text[pos - 1:pos] == " " else 1
     if re.fullmatch(r"[ \t]*\d{1,3}\.[ \t]*", text[text.rfind("\n", 0, pos) + 1:pos]):
         return 0  # a glyph after a paragraph's number ("1. ’ Takes note") is a speck
     previous = text[pos - 1:pos]
     if glyph in QUOTE_LIKE_MARKS and glyph not in "?!" and previous.isalpha():
+        if re.match(r"\s+(?:(?:of|on|for|to|in|against)\s+(?:the\s+)?|and\s+)[A-Z]", text[pos + 1:pos + 30]) \
+                and _ends_name(text, pos):
+            return 0  # inside a name going on ("Promoting the Return’ of Cultural Property")
         if _ends_name(text, pos):
             return 1  # a name's end (``Cultural Rights’ and``): a mark stands there
         # After a lowercase word: an apostrophe or a speck far more often than a mark.
@@ -2578,8 +3067,10 @@ def _place_lost(text: str, lo: int, hi: int, marks: list[str],
             # of the gap's numbers keep their order).
             last = left if left is not None else lo - 1
             for mark in gap:
-                sites = _cited_sites(text, left + 1 if left is not None else lo,
-                                     right if right is not None else hi, notes.get(mark, ""))
+                a, b = left + 1 if left is not None else lo, right if right is not None else hi
+                sites = _date_sites(text, a, b, notes.get(mark, ""))
+                if len(sites) != 1:
+                    sites = _cited_sites(text, a, b, notes.get(mark, ""))
                 if len(sites) == 1 and sites[0] > last:
                     inserts.append((sites[0], f"[^{mark}]"))
                     last = sites[0]
@@ -2688,6 +3179,31 @@ def _cited_sites(text: str, lo: int, hi: int, note: str) -> list[int]:
 
 
 NAME_CONNECTORS = {"of", "on", "the", "for", "against", "and", "in", "to", "at", "de", "its"}
+DATE_RE = re.compile(rf"\b(?:(?P<day>\d{{1,2}}) (?P<month>{MONTH_NAMES}) )?(?P<year>(?:19|20)\d\d)\b")
+
+
+def _date_sites(text: str, lo: int, hi: int, note: str) -> list[int]:
+    """Where the marker of a note that dates what it cites stands in ``text[lo:hi]``: after
+    the stop that follows the same date in the body (``adopted ... on 17 October 2003,``
+    for "Records of the General Conference, ..., Paris, 29 September-17 October 2003, ...";
+    ``established in 1978,`` for "..., 24 October-28 November 1978, ..."), where no marker
+    or candidate stands yet. A full date must agree whole; a year alone only with a body's
+    year alone ("in 1978": a date OCR garbled, "19 an 1994", is no year alone)."""
+    dates = {(m.group("day"), m.group("month"), m.group("year")) for m in DATE_RE.finditer(note)}
+    if not dates:
+        return []
+    years = {y for _, _, y in dates}
+    sites = []
+    for m in DATE_RE.finditer(text, lo, hi):
+        day, month, year = m.group("day"), m.group("month"), m.group("year")
+        if (day, month, year) not in dates and not (
+                day is None and year in years and text[m.start() - 3:m.start()] == "in "):
+            continue
+        stop = re.match(r"[,;.]", text[m.end():m.end() + 1])
+        if not stop or re.match(r"[^\s]", text[m.end() + 1:m.end() + 2] or " "):
+            continue  # no stop after it, or a mark or a glyph already there
+        sites.append(m.end() + 1)
+    return sites
 
 
 def enumeration_item_ends(text: str, lo: int, hi: int) -> list[int]:
@@ -2731,14 +3247,23 @@ def enumeration_item_ends(text: str, lo: int, hi: int) -> list[int]:
 
 
 def _mark_asterisk(work: Work, text: str, start: int, edits: dict[int, str]) -> None:
-    """Certain (layout) ``*`` superscripts in the masthead mark the asterisk note."""
+    """Certain (layout) ``*`` superscripts in the masthead mark the asterisk note; so does
+    the one raised glyph OCR made of it on the sponsor line (``Nepal’: revised draft
+    resolution``) when the document has one asterisk note."""
     stars = [f.mark for f in work.footnotes if f.mark.startswith("*")]
     if not stars:
         return
+    sponsor = []
     for m in GLYPH_RE.finditer(text, 0, start):
         glyph = work.glyphs[ord(m.group(0)) - GLYPH_BASE][0]
         if glyph.startswith("*") and glyph in stars:
             edits[m.start()] = f"[^{glyph}]"
+        elif ord(m.group(0)) - GLYPH_BASE in work.ocr_glyphs and text[m.end():m.end() + 1] == ":" \
+                and re.match(r"[^\n]*draft resolution", text[m.end():]):
+            sponsor.append(m.start())
+    if len(stars) == 1 and len(sponsor) == 1 and f"[^{stars[0]}]" not in edits.values() \
+            and f"[^{stars[0]}]" not in text[:start]:
+        edits[sponsor[0]] = f"[^{stars[0]}]"
 
 
 def mark_masthead_asterisks(work: Work) -> Work:
@@ -2749,9 +3274,18 @@ def mark_masthead_asterisks(work: Work) -> Work:
         return work
     pattern = re.compile(r"(?<=[A-Za-z)])(\*{1,3})(?=[\s:,.]|$)")
     head = work.text[:start]
+    # OCR's reading of the asterisk on the sponsor line as text (``Mexico’: draft
+    # resolution``), when nothing else marks the one asterisk note.
+    quoted = re.compile(r"(?<=[A-Za-z)])([’'‘\"“”°®™!])(?=\s*:[^\n]*draft resolution)")
+    if len(stars) == 1 and not pattern.search(head) and len(quoted.findall(head)) == 1:
+        pattern = quoted
+        star = next(iter(stars))
 
-    def fix(m: re.Match) -> str | None:
-        return f"[^{m.group(1)}]" if m.group(1) in stars else None
+        def fix(m: re.Match) -> str | None:
+            return f"[^{star}]"
+    else:
+        def fix(m: re.Match) -> str | None:
+            return f"[^{m.group(1)}]" if m.group(1) in stars else None
 
     saved, work.text = work.text[start:], head
     footnotes, work.footnotes = work.footnotes, []
@@ -2760,6 +3294,8 @@ def mark_masthead_asterisks(work: Work) -> Work:
     return work
 
 
+MARKER_DOUBLE_STOP_RE = re.compile(r"(?<=[,;:.])(?P<m>\[\^[^\]]+\])[,;:.](?=[ \ue000]*(?:\n|$))")
+MARKER_AFTER_SPACED_STOP_RE = re.compile(r"(?<=[”’\"]) (?P<p>[,;:])(?P<m>\[\^[^\]]+\])")
 MARKER_AFTER_STOP_RE = re.compile(r"(?<=\w)\.(?P<m>\[\^[^\]]+\])(?= [a-z])")
 MARKER_BARE_END_RE = re.compile(r"(?<=[A-Za-z0-9”’)])(?P<p>[.;]?)(?P<m>\[\^[^\]*]+\])"
                                 r"(?=[ \ue000]*\n\n)")
@@ -2805,8 +3341,8 @@ def fix_marker_punctuation(work: Work) -> Work:
                     or ABBREVIATION_END_RE.search(last_line) or last_line.endswith("etc."):
                 return None
             return "," + m.group("m")
-        if not text[m.start() - 1].isalpha():
-            return None
+        if not text[m.start() - 1].isalpha() and not re.search(r"\b(?:19|20)\d\d$", text[:m.start()]):
+            return None  # (a year's stop goes with the digit OCR glued to it: "20062")
         if not operative and not NUMBERED_START_RE.match(following) \
                 and not PREAMBLE_OPENER_RE.match(following):
             return None
@@ -2815,6 +3351,12 @@ def fix_marker_punctuation(work: Work) -> Work:
         return ("," if not operative else ";") + m.group("m")
 
     start = body_start(work.text)
+    # A speck after a paragraph's last marker read as a second stop ("1946,¹," "Property.*.").
+    rewrite(work, "fix_marker_punctuation", MARKER_DOUBLE_STOP_RE, lambda m: m.group("m"),
+            footnotes=False, start=start)
+    # OCR's space between a closing quote and the stop a marker follows ("Objects” ,⁵").
+    rewrite(work, "fix_marker_punctuation", MARKER_AFTER_SPACED_STOP_RE,
+            lambda m: m.group("p") + m.group("m"), footnotes=False, start=start)
     rewrite(work, "fix_marker_punctuation", MARKER_AFTER_STOP_RE, stop, footnotes=False,
             start=start)
     # A marker ending a paragraph straight after a word lost the paragraph's stop with

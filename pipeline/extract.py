@@ -922,7 +922,7 @@ def _ocr_line(element: ET.Element, image: GrayImage, confidences: list[float]) -
 _X_SIZE_TO_POINTS = 1.12
 
 # What Tesseract makes of a small raised footnote marker glued to a word (field notes).
-_MARKER_CHARS = "0123456789!'’‘\"“”°®*™^¹²³⁴⁵⁶⁷⁸⁹⁰†‡§|?"
+_MARKER_CHARS = "0123456789!'’‘\"“”°®*™^¹²³⁴⁵⁶⁷⁸⁹⁰†‡§|?>+"
 _MARKER_TOKEN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]{{1,3}}")
 _TRAILING_MARKER = re.compile(rf"(?P<mark>[{re.escape(_MARKER_CHARS)}]+)(?P<punct>[,;:.)]?)$")
 _QUOTE_LIKE = set("'’‘\"“”`")
@@ -1018,10 +1018,28 @@ def raised_tail(image: GrayImage, x0: int, x1: int, baseline: float,
     for run in runs:
         if run.ink < max(4, 0.01 * xh * xh):
             continue  # noise
+        if run.high >= baseline - 0.1 * xh and run.low - run.high < 0.3 * xh:
+            continue  # a speck under the line (no letter, comma or stop lies wholly below it)
         if run.low >= baseline - 0.3 * xh:
-            return tail[::-1], run
+            return _without_specks(tail[::-1], xh), run
         tail.append(run)
-    return tail[::-1], None
+    return _without_specks(tail[::-1], xh), None
+
+
+def _without_specks(runs: list[InkRun], x_height: float) -> list[InkRun]:
+    """The raised runs without specks of noise after them (``1946,¹ ·``): runs right of the
+    biggest one with under a quarter of its ink, half an x-height or more from it. (Pieces
+    left of it stay: a faint glyph's broken strokes before a mark tell it is no mark.)"""
+    if len(runs) < 2:
+        return runs
+    big = max(range(len(runs)), key=lambda k: runs[k].ink)
+    keep = runs[:big + 1]
+    for run in runs[big + 1:]:
+        if run.ink >= 0.25 * runs[big].ink or run.left - keep[-1].right < 0.5 * x_height:
+            keep.append(run)
+        else:
+            break
+    return keep
 
 
 def marker_shaped(runs: list[InkRun], baseline: float, metrics: _LineMetrics) -> bool:
@@ -1083,6 +1101,11 @@ def _superscript_spans(word: OcrWord, image: GrayImage, baseline: float, x_size:
         # its end: the punctuation is its reading of the mark ("Rights¹" -> "Rights:").
         return [(len(text) - 1, len(text))], text
     match = _TRAILING_MARKER.search(text)
+    if match and match.start() == 0 and shaped and not match.group("punct") \
+            and _MARKER_TOKEN.fullmatch(text) and not text.isdigit():
+        # A mark OCR read apart from the word it follows (``Convention, ' if``), its
+        # box stretched by a speck under the line: the raised ink has a marker's shape.
+        return [(0, len(text))], text
     if match and (match.start() == 0 or len(match.group("mark")) > 3):
         # A longer run is a number ("1994"), not a marker; a symbol after it may be one.
         match = _NUMBER_MARK.search(text) if shaped else None

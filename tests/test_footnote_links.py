@@ -300,3 +300,249 @@ def test_an_abbreviations_number_is_no_marker_candidate():
     out = number(HEAD + "Noting document A/63/L.10/Rev.1 and the Charter,1\n\n1. Decides to act.\n\n"
                  + c.ANCHOR, [("1", "Ibid.")])
     assert "Rev.1 and the Charter,[^1]" in out
+
+
+# --- the footnote block: its numbering -----------------------------------------------------
+# (issues #3, #4: documents never seen; the shapes below are what Tesseract made of them)
+
+def note_lines(*texts: str) -> list[c.NoteLine]:
+    work = c.Work(lines=[])
+    lines, complete = [], True
+    for text in texts:
+        token, rest, number, number_rest, raised = c.read_note_line(text, work)
+        lines.append(c.NoteLine(token, rest, number, number_rest, raised, after_complete=complete))
+        complete = c.note_complete(text)
+    return lines
+
+
+def test_a_note_whose_mark_ocr_lost_opens_when_the_digits_read_right_need_it():
+    # "* Reissued ..." then note 1 with no mark at all: "2", "3", "- 4" read right say so.
+    lines = note_lines("* Reissued for technical reasons on 19 November 2008.", "Resolution 22 A (I).",
+                       "2 See resolution 2200 A (XXI), annex.", "3 A/60/980.", "- 4 A/62/890.",
+                       "* Resolution 179 (II).", "® A/63/260 and Add.1.")
+    assert c.number_notes(lines, 1, "*", star_evidence=True) == ["*", "1", "2", "3", "4", "5", "6"]
+
+
+def test_an_asterisk_after_the_first_note_is_a_misread_digit():
+    lines = note_lines("' Resolution 22 A (I).", "2 See resolution 2200 A (XXI), annex.",
+                       "* A/60/980.", "4 Resolution 179 (II).")
+    assert c.number_notes(lines, 1) == ["1", "2", "3", "4"]
+
+
+def test_a_capitalised_line_with_no_mark_goes_on_its_note_unless_the_digits_need_it():
+    lines = note_lines("? Ibid., vol. 249, No. 3511,", "> See Records of the General Conference, "
+                       "Thirty-second Session,", "Paris, 29 September-17 October 2003, resolution 33.",
+                       "4+ See Records of the General Conference, Twentieth Session, Paris,",
+                       "24 October-28 November 1978, vol. 1, resolution 4/7.6/5.", "5 A/65/253.")
+    # "> See" after a note that OCR's comma left open is note 3 ("4+" and "5" say so);
+    # "Paris, ..." and the date go on their notes.
+    assert c.number_notes(lines, 2) == ["2", "3", None, "4", None, "5"]
+
+
+def test_a_notes_end_is_its_stop_whatever_ocr_reads_after_it():
+    assert c.note_complete("See resolution 2200 A (XXI), annex.”")
+    assert c.note_complete("160/980. 2") and c.note_complete("A/60/980. :")
+    assert not c.note_complete("Ibid., vol. 1") and not c.note_complete("Ibid., vol. 249, No. 3")
+
+
+def test_a_plain_block_takes_in_the_note_above_it_whose_mark_ocr_lost():
+    work = plain_lines("The General Assembly,\n\nRecalling the Convention,\n\n"
+                       "2: Strongly urges all States to consider establishing, to the extent that\n\n"
+                       "Resolution 22 A.(1).\n? See resolution 2200 A (XXD), annex.\n3 A/60/980.\n"
+                       "+ Resolution 179 (ID.\n\n07-32332 (E)\n")
+    work.lines[-1].role = "furniture"
+    work = c._mark_small_type_plain(work)
+    assert [(ln.mark, ln.text) for ln in work.lines if ln.role == "footnote"] == [
+        ("1", "Resolution 22 A.(1)."), ("2", "See resolution 2200 A (XXD), annex."),
+        ("3", "A/60/980."), ("4", "Resolution 179 (ID.")]
+
+
+def test_a_plain_block_keeps_a_capitalised_continuation_and_a_mark_glued_to_its_note():
+    work = plain_lines("The General Assembly,\n\n1. Decides to act;\n\n"
+                       "United Nations, Treaty Series, vol. 823, No. 11806. :\n"
+                       "? Ibid., vol. 249, No. 3511. :\n\n"
+                       "3 See Records of the General Conference, Thirty-second Session.\n"
+                       "Paris, 29 September-17 October 2003, vol. 1, resolution 33.\n\n"
+                       "+See Records of the General Conference, Twentieth Session, Paris,\n"
+                       "24 October-28 November 1978, vol. 1, resolution 4/7.6/5.\n\n5 A/65/253.\n")
+    work = c._mark_small_type_plain(work)
+    marks = [(ln.mark, ln.text[:12]) for ln in work.lines if ln.role == "footnote"]
+    assert marks == [("1", "United Natio"), ("2", "Ibid., vol. "), ("3", "See Records "),
+                     (None, "Paris, 29 Se"), ("4", "See Records "), (None, "24 October-2"),
+                     ("5", "A/65/253.")]
+
+
+def test_a_quotation_after_a_speck_at_a_documents_end_is_no_note():
+    work = plain_lines("The General Assembly,\n\n1. Decides to act;\n\n"
+                       "2. Decides to include in its agenda the item entitled\n"
+                       "* “Criminal accountability of United Nations officials”.\n")
+    work = c._mark_small_type_plain(work)
+    assert not [ln for ln in work.lines if ln.role == "footnote"]
+
+
+# --- markers plain OCR glued to stops and years ----------------------------------------------
+
+def test_a_mark_read_as_a_stop_after_a_mark_or_an_odd_glyph_is_a_candidate():
+    out = number(HEAD + "Recalling the Convention of 13 February 1946,!,\n\n"
+                 "Recognizing the Convention on the Specialized Agencies,> are granted to them,\n\n"
+                 "1. Decides to act.\n\n" + c.ANCHOR, [("1", "Resolution 22 A (I)."),
+                                                       ("2", "Resolution 179 (II).")])
+    assert "13 February 1946,[^1]\n" in out and "Agencies,[^2] are granted" in out
+
+
+def test_a_digit_glued_to_a_year_may_be_its_neighbours_number():
+    # "2006,3" read "20062": the year's digit is a hint, not the number.
+    out = number(HEAD + "Recalling the Convention of 13 February 1946,!\n\n"
+                 "Reaffirming the Covenant on Rights,”\n\n"
+                 "Having considered the report transmitted on 16 August 20062\n\n"
+                 "Noting the report on abuse,*\n\n1. Decides to act.\n\n" + c.ANCHOR,
+                 [("1", "Resolution 22 A (I)."), ("2", "See resolution 2200 A (XXI), annex."),
+                  ("3", "A/60/980."), ("4", "A/62/890.")])
+    assert "1946,[^1]" in out and "Rights,[^2]" in out and "16 August 2006,[^3]" in out \
+        and "abuse,[^4]" in out
+
+
+def test_a_closing_quote_before_a_stop_is_no_marker():
+    work = text_work(HEAD + "Recalling its resolution 2008/23, entitled “Protection of property\ue100,\n\n"
+                     "Recalling the Convention against Crime,\ue101 which entered into force,\n\n"
+                     "1. Decides to act.\n\n" + c.ANCHOR, [("1", "United Nations, Treaty Series.")],
+                     plain=False)
+    work.glyphs = [("”", True), ("'", True)]
+    work.ocr_glyphs = {0, 1}
+    out = c.number_footnote_markers(work).text
+    assert "property”," in out and "Crime,[^1] which" in out
+
+
+def test_a_speck_between_a_word_and_its_quotation_is_no_marker():
+    out = number(HEAD + "Recalling its resolution 2008/23, entitled * ‘Protection of property”,\n\n"
+                 "Recalling the Convention against Crime,! which entered into force,\n\n"
+                 "1. Decides to act.\n\n" + c.ANCHOR, [("1", "United Nations, Treaty Series.")])
+    assert "entitled * ‘Protection" in out and "Crime,[^1] which" in out
+
+
+def test_a_glyph_inside_a_name_that_goes_on_is_no_marker():
+    out = number(HEAD + "Recalling the Convention of 1970,!\n\n"
+                 "Welcoming the Committee for Promoting the Return’ of Cultural Property,\n\n"
+                 "1. Decides to act.\n\n" + c.ANCHOR, [("1", "United Nations, Treaty Series."),
+                                                       ("2", "Ibid., vol. 249.")])
+    assert "Return’ of Cultural" in out
+
+
+def test_a_lost_marker_goes_where_its_notes_date_is():
+    out = number(HEAD + "Recalling the Convention of 14 May 1954,? and the Protocols,\n\n"
+                 "Recalling the Declaration adopted on 17 October 2003,\n\n"
+                 "Welcoming the Committee established in 1978,4\n\n1. Decides to act.\n\n" + c.ANCHOR,
+                 [("1", "Ibid., vol. 249."), ("2", "Ibid., vol. 250."),
+                  ("3", "See Records of the General Conference, Paris, 29 September-17 October 2003."),
+                  ("4", "See Records of the General Conference, Paris, 24 October-28 November 1978.")])
+    assert "17 October 2003,[^3]" in out and "1978,[^4]" in out
+
+
+# --- a note cited again ----------------------------------------------------------------------
+
+REPEAT_NOTES = [("1", "Resolution 22 A (I)."), ("2", "See resolution 2200 A (XXI), annex."),
+                ("3", "A/60/980."), ("4", "A/62/890.")]
+
+
+def test_a_glyph_naming_what_an_earlier_marker_cites_is_that_marker_again():
+    out = number(HEAD + "Recalling the Convention of 1946,!\n\n"
+                 "Reaffirming the Covenant on Civil and Political Rights,”\n\n"
+                 "Having considered the report of the Group of Legal Experts on accountability, "
+                 "transmitted on 16 August 2006,°\n\n"
+                 "Noting the report of the Secretary-General on special measures,*\n\n"
+                 "1. Decides that the consideration of the report of the Group of Legal Experts,’ in "
+                 "particular its legal aspects, shall be continued;\n\n" + c.ANCHOR, REPEAT_NOTES)
+    assert "Legal Experts,[^3] in particular" in out and "measures,[^4]" in out
+
+
+def test_a_repeat_gives_its_number_up_to_another_candidate():
+    # Five glyphs for four notes: the in-order numbering would give the last glyph 4 and
+    # leave the first without; the last says again what note 3 cites.
+    out = number(HEAD + "Recalling the Convention of 1946,!\n\n"
+                 "Reaffirming the Covenant on Civil and Political Rights,”\n\n"
+                 "Having considered the report of the Group of Legal Experts on accountability, "
+                 "transmitted on 16 August 2006,°\n\n"
+                 "1. Takes note of the report on abuse;*\n\n"
+                 "2. Decides that the consideration of the report of the Group of Legal Experts,’ in "
+                 "particular its legal aspects, shall be continued;\n\n" + c.ANCHOR, REPEAT_NOTES)
+    assert "1946,[^1]" in out and "Rights,[^2]" in out and "2006,[^3]" in out
+    assert "abuse;[^4]" in out and "Legal Experts,[^3] in" in out
+
+
+def test_a_phrase_said_again_names_the_note_whatever_other_names_follow():
+    out = number(HEAD + "Recalling the Convention adopted by the United Nations Educational, Scientific "
+                 "and Cultural Organization on 14 November 1970,'\n\n"
+                 "Reaffirming the inventories, as recognized in the report of the Secretary-General,*\n\n"
+                 "1. Takes note of the report of the Secretary-General, submitted with the "
+                 "Director-General of the United Nations Educational, Scientific and Cultural "
+                 "Organization;*\n\n" + c.ANCHOR,
+                 [("1", "United Nations, Treaty Series, vol. 823, No. 11806."), ("2", "A/65/253.")])
+    assert "Secretary-General,[^2]\n" in out and "Cultural Organization;[^2]" in out
+
+
+def test_a_common_name_is_no_evidence_of_a_repeat():
+    out = number(HEAD + "Noting the report of the Secretary-General on ports,*\n\n"
+                 "1. Requests the Secretary-General to report on towns;*\n\n"
+                 "2. Also requests the Secretary-General to act,’ in time;\n\n" + c.ANCHOR,
+                 [("1", "A/70/1."), ("2", "A/70/2.")])
+    assert "to act,’ in time" in out
+
+
+# --- raised marks in the pixels ----------------------------------------------------------------
+
+def _strip(ink_boxes):
+    """A white 300-dpi strip with black boxes (x0, y0, x1, y1 inclusive); baseline at y=70."""
+    from pipeline.extract import GrayImage
+
+    width, height = 260, 100
+    pixels = bytearray(b"\xff" * width * height)
+    for x0, y0, x1, y1 in ink_boxes:
+        for y in range(y0, y1 + 1):
+            pixels[y * width + x0:y * width + x1 + 1] = b"\x00" * (x1 - x0 + 1)
+    return GrayImage(width, height, bytes(pixels), 300)
+
+
+def _word_spans(text, boxes, left, right, top=40, bottom=76, limit=190):
+    from pipeline.extract import OcrWord, _LineMetrics, _superscript_spans
+
+    word = OcrWord(text, left, top, right, bottom)
+    return _superscript_spans(word, _strip(boxes), 70.0, 39.0,
+                              _LineMetrics(x_height=21.0, ascender=9.0, descender=9.0), limit)
+
+
+DIGITS = [(20, 49, 40, 70), (44, 49, 70, 70), (74, 49, 100, 70)]  # "1946" (three glyphs here)
+
+
+def test_specks_under_the_line_and_apart_from_a_raised_mark_do_not_hide_it():
+    # "1946,¹ · ·" read "1946!”": dots of noise under the baseline and a speck up right.
+    boxes = DIGITS + [(104, 64, 107, 75), (114, 40, 117, 55),  # the comma, the raised 1
+                      (124, 72, 128, 76), (140, 72, 144, 76), (160, 48, 161, 50)]
+    assert _word_spans("1946!”", boxes, 20, 162) == ([(4, 6)], "1946!”")
+
+
+def test_a_mark_ocr_read_as_a_word_of_its_own_is_a_marker_when_raised():
+    # "Convention, ' if": the raised 1 read as a quote apart, its box stretched down by a speck.
+    boxes = [(110, 40, 113, 55), (110, 74, 113, 76)]
+    assert _word_spans("'", boxes, 108, 115, top=40, bottom=77) == ([(0, 1)], "'")
+    quote = [(110, 40, 112, 46)]  # a real quote mark: short
+    assert _word_spans("'", quote, 108, 115, top=40, bottom=77) == ([], "'")
+
+
+# --- the asterisk note's marker on the sponsor line ------------------------------------------
+
+def test_ocrs_reading_of_the_sponsor_lines_asterisk_is_the_asterisk_notes_marker():
+    work = text_work("Canada, Ghana, Nepal’: revised draft resolution\n\nThe General Assembly,\n\n"
+                     "1. Decides to act.\n\n" + c.ANCHOR,
+                     [("*", "Reissued for technical reasons."), ("1", "A/63/260.")])
+    assert c.mark_masthead_asterisks(work).text.startswith("Canada, Ghana, Nepal[^*]: revised")
+    raised = text_work("Egypt, Peru\ue100: draft resolution\n\nThe General Assembly,\n\n"
+                       "1. Decides to act.\n\n" + c.ANCHOR,
+                       [("*", "Reissued for technical reasons."), ("1", "A/63/260.")], plain=False)
+    raised.glyphs, raised.ocr_glyphs = [("’", True)], {0}
+    assert c.number_footnote_markers(raised).text.startswith("Egypt, Peru[^*]: draft")
+
+
+def test_a_glyph_inside_a_quoted_title_is_no_marker():
+    out = number(HEAD + "1. Takes note of the report entitled “Goals and targets for monitoring’ the "
+                 "progress of youth”;*\n\n2. Decides to act.\n\n" + c.ANCHOR, [("1", "A/62/61.")])
+    assert "monitoring’ the progress of youth”;[^1]" in out
