@@ -156,8 +156,9 @@ REPORT_LINE_RE = re.compile(r"(?:on the report of|without reference to)\b", re.I
 
 
 # A resolution's number before its title: "63/119. Criminal accountability ..." (OCR may
-# split the number with a space: "63/1 19.").
-RESOLUTION_TITLE_RE = re.compile(r"^(\d{1,3})/(\d{1,4}|\d{1,3} \d{1,3})\.\s+(\S.*)$")
+# split the number with a space: "63/1 19.", read the stop as a colon, comma or semicolon:
+# "68/52: Measures ...", or leave a speck before the number).
+RESOLUTION_TITLE_RE = re.compile(r"^[^\w\s]{0,2}\s?(\d{1,3})/(\d{1,4}|\d{1,3} \d{1,3})\s?[.:,;]\s+(\S.*)$")
 
 
 def symbol_readings(line: str, masthead: bool = True) -> list[str]:
@@ -299,11 +300,56 @@ def title_and_sponsors(lines: list[str]) -> tuple[str | None, list[str]]:
             # OCR leaves the asterisk's superscript as a quote or a symbol after the name.
             sponsors = [s.strip().rstrip("*’'‘\"“”°®™!") for s in re.split(r",| and ", who) if s.strip()]
             title = " ".join(lines[i + 1:]) or None
-            return (MARKER_RE.sub("", title).strip() if title else None), sponsors
+            return (clean_title(MARKER_RE.sub("", title)) if title else None), sponsors
         r = RESOLUTION_TITLE_RE.match(line)
         if r:
-            return " ".join([r.group(3)] + lines[i + 1:]).strip(), []
+            return clean_title(" ".join([r.group(3)] + lines[i + 1:])), []
     return None, []
+
+
+QUOTE_PAIRS = {"‘": "’", "“": "”"}
+# Specks OCR leaves at a title's edges: no printed title starts or ends with them.
+TITLE_EDGE_SPECKS = "\"'‘’“”.,;:-–—_~*•·°®™!|^`"
+
+
+def clean_title(title: str) -> str | None:
+    """A masthead title as printed, without OCR's specks.
+
+    The masthead stays out of the body's word-level cleaning (``fix_stray_punctuation``
+    runs from the enacting formula on: the masthead's symbols, ``Distr.: General`` and
+    sponsor lists are no sentences), so the title's own specks go here: the specks at its
+    edges (a title never opens or ends with a quote, stop or dash that closes or opens
+    nothing: ``". Access to justice``), and a quote mark inside it that opens nothing
+    (``belonging ‘to minorities``: no closing quote after it) or closes nothing (no
+    opening quote before it, and no apostrophe between letters or after a plural's s).
+    """
+    t = re.sub(r"\s+", " ", title).strip()
+    chars = list(t)
+    drop: set[int] = set()
+    for i, ch in enumerate(chars):
+        if ch in QUOTE_PAIRS:
+            if QUOTE_PAIRS[ch] not in t[i + 1:] and ("'" if ch == "‘" else '"') not in t[i + 1:]:
+                drop.add(i)
+        elif ch in "’”":
+            opener = "‘" if ch == "’" else "“"
+            apostrophe = ch == "’" and i > 0 and (t[i - 1].isalpha() and i + 1 < len(t) and t[i + 1].isalpha()
+                                                  or t[i - 1] in "sS")
+            if opener not in t[:i] and not apostrophe and not (ch == "”" and t[:i].count('"') % 2):
+                drop.add(i)
+    straight = [i for i, ch in enumerate(chars) if ch == '"']
+    if len(straight) % 2:  # an unpaired straight quote
+        drop.add(straight[-1])
+    t = "".join(ch for i, ch in enumerate(chars) if i not in drop)
+    t = re.sub(r"\s+", " ", t)
+    while t and (t[0] in TITLE_EDGE_SPECKS or t[0].isspace()):
+        if t[0] in QUOTE_PAIRS and QUOTE_PAIRS[t[0]] in t[1:] or t[0] == '"' and '"' in t[1:]:
+            break  # a quotation the title opens with
+        t = t[1:]
+    while t and (t[-1] in TITLE_EDGE_SPECKS or t[-1].isspace()):
+        if t[-1] in "’”\"" and t[:-1].count({"’": "‘", "”": "“", '"': '"'}[t[-1]]) % 2 == 1:
+            break  # a quotation the title ends with
+        t = t[:-1]
+    return t or None
 
 
 # --- parts and annexes -------------------------------------------------------------
@@ -522,17 +568,17 @@ def collect_citations(doc: Document) -> list[Citation]:
     annexed = [(f"A{k}.{pid}", text) for k, annex in enumerate(doc.annexes, 1)
                for pid, text in annex.paragraph_ids()]
     for pid, text in doc.paragraph_ids() + annexed:
-        out += [Citation(symbol=s, paragraph=pid) for s in find_citations(text, doc.symbol)]
+        out += [Citation(symbol=s, paragraph=pid) for s in find_citations(text, doc.symbol, doc.session)]
         for mark in MARKER_RE.findall(text):
             k = next((k for k, f in enumerate(doc.footnotes) if f.mark == mark and k not in seen_notes), None)
             if k is not None:
                 seen_notes.add(k)
                 out += [Citation(symbol=s, paragraph=f"F{mark}")
-                        for s in find_citations(doc.footnotes[k].text, doc.symbol)]
+                        for s in find_citations(doc.footnotes[k].text, doc.symbol, doc.session)]
     for k, note in enumerate(doc.footnotes):  # footnotes whose marker was not found
         if k not in seen_notes:
             out += [Citation(symbol=s, paragraph=f"F{note.mark}")
-                    for s in find_citations(note.text, doc.symbol)]
+                    for s in find_citations(note.text, doc.symbol, doc.session)]
     return out
 
 
@@ -581,7 +627,7 @@ def old_session(glyphs: str, run_together: bool) -> str | None:
     return sessions.pop() if len(sessions) == 1 else None
 
 
-def find_citations(text: str, own_symbol: str | None = None) -> list[str]:
+def find_citations(text: str, own_symbol: str | None = None, session: int | None = None) -> list[str]:
     """Normalised symbols cited in ``text``, in order of appearance.
 
     ``resolution 56/203`` -> A/RES/56/203, ``S-21/2`` -> A/RES/S-21/2, ``217 A (III)``
@@ -594,6 +640,7 @@ def find_citations(text: str, own_symbol: str | None = None) -> list[str]:
     citation's shape together are the evidence; elsewhere a damaged number is no citation.
     """
     found: list[tuple[int, str]] = []
+    own_session = session or session_of(own_symbol)
     for m in SYMBOL_RE.finditer(text):
         symbol = m.group(0).rstrip(".")
         if not GA_SYMBOL_RE.match(symbol) and re.match(r"A[/IlJ|1!]", symbol):
@@ -620,13 +667,15 @@ def find_citations(text: str, own_symbol: str | None = None) -> list[str]:
     for m in NUMBERED_SYMBOL_RE.finditer(text):
         kw = keyword_before(text, m.start())
         if kw:
-            symbol = numbered_citation(m.group(1), kw, text[max(0, kw.start() - 40):kw.start()])
+            symbol = numbered_citation(m.group(1), kw, text[max(0, kw.start() - 40):kw.start()],
+                                       own_session)
             if symbol:
                 found.append((m.start(), symbol))
     for m in DAMAGED_NUMBERED_RE.finditer(text):
         kw = keyword_right_before(text, m.start())
         if kw:
-            symbol = numbered_citation(m.group(1)[:-1] + "1", kw, text[max(0, kw.start() - 40):kw.start()])
+            symbol = numbered_citation(m.group(1)[:-1] + "1", kw, text[max(0, kw.start() - 40):kw.start()],
+                                       own_session)
             if symbol:
                 found.append((m.start(), symbol))
     return list(dict.fromkeys(s for _, s in sorted(found)))
@@ -645,17 +694,82 @@ def keyword_before(text: str, pos: int) -> re.Match | None:
     # A clause ends at a semicolon or a full stop before a new sentence (not at a speck
     # OCR left after a number: "resolutions 3187. (XXVIII) ..., 3391 (XXX)").
     stops = re.finditer(r"\.\s+(?=[A-Z\d“\"‘'])", text[window_start:pos + 1])
-    cut = max([clause.rfind(";")] + [m.start() for m in stops])
+    # Nor at a semicolon a resolution number follows ("resolutions 69/167 of 18 December
+    # 2014; 70/166 of ..."): no clause opens with a bare number, so the list goes on (a
+    # comma OCR read as a semicolon, or a list printed with semicolons).
+    semicolons = [m.start() for m in re.finditer(r";", clause)
+                  if not re.match(r"\s*(?:and\s+)?(?:S-)?\d{1,4}/\d{1,4}(?![\w/])",
+                                  clause[m.start() + 1:] + text[pos:pos + 12])]
+    cut = max([-1] + semicolons + [m.start() for m in stops])
     matches = [m for m in KEYWORD_RE.finditer(text, window_start + cut + 1, pos)]
     return matches[-1] if matches else None
 
 
-def numbered_citation(number: str, keyword: re.Match, before: str) -> str | None:
+def numbered_citation(number: str, keyword: re.Match, before: str,
+                      session: int | None = None) -> str | None:
+    """The symbol of ``number`` cited after ``keyword``, ``before`` the text before the
+    keyword; ``session``: the citing document's General Assembly session.
+
+    A body's name OCR put specks into (``Economic and Social: -Council``) is read with the
+    specks removed. Without another body's name, a ``session/number`` is the General
+    Assembly's, where the Assembly can have numbered it: from its thirty-first session
+    (earlier ones are ``217 A (III)``) and not after the citing document's session.
+    A word before the keyword that names no General Assembly citation (``Human Rights
+    foes! resolutions 31/13``: not "its", "General Assembly", a verb or a function word)
+    may be another body's name OCR garbled: the number is then the Assembly's only when
+    it cannot be the Human Rights Council's (``session/number``, sessions from 2006, about
+    three a year); without the document's session, or where both fit, it is left out.
+    """
     decision = keyword.group(1).lower() == "decision"
-    if "Economic and Social Council" in before:
+    plain = re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", before))
+    if "Economic and Social Council" in plain:
         return f"E/{'DEC' if decision else 'RES'}/{number}" if re.match(r"\d{4}/", number) else None
-    if "Security Council" in before or "Human Rights Council" in before:
+    if "Security Council" in plain or "Human Rights Council" in plain:
         return None  # cited as "1325 (2000)" or as A/HRC/RES: handled elsewhere
     if re.match(r"\d{4}/", number):
         return None  # a year-numbered symbol without its council is ambiguous
+    m = re.match(r"(S-)?(\d{1,3})/(\d{1,4})$", number)
+    if m and not m.group(1):
+        first, second = int(m.group(2)), int(m.group(3))
+        if first < 31 or (session is not None and first > session):
+            return None  # no General Assembly resolution is so numbered
+        if unknown_qualifier(before):
+            hrc_sessions = 3 * (1945 + session - 2006) + 3 if session is not None else None
+            if hrc_sessions is None or (first <= hrc_sessions and second <= 80):
+                return None
     return f"A/{'DEC' if decision else 'RES'}/{number}"
+
+
+# What may stand right before "resolution(s)" in a General Assembly citation: its own
+# name, a function word, a pronoun ("its", "their").
+GA_QUALIFIERS = {"its", "their", "assembly", "see", "also", "further", "further,", "and", "or"}
+
+
+def unknown_qualifier(before: str) -> bool:
+    """The word right before a "resolution(s)" keyword names a body that is not the General
+    Assembly, or is garbled: a capitalised word inside a sentence (``Council``, ``Board``),
+    or a token with specks in it (``foes!``). A sentence's first word (``See``, ``Recalls``),
+    a verb in -ing, a lower-case word or a number (a date) name no body."""
+    tokens = before.split()
+    if not tokens:
+        return False
+    word = tokens[-1]
+    if word.lower() in GA_QUALIFIERS or word.rstrip(",").isdigit():
+        return False
+    if re.fullmatch(r"[A-Z][a-z]+ing,?", word):
+        return False
+
+    def starts_sentence(k: int) -> bool:  # tokens[k] is a paragraph's or sentence's first word
+        return (k == 0 and len(before) < 40) or (k > 0 and bool(re.search(r"[.;:]$", tokens[k - 1])))
+
+    def name_word(k: int) -> bool:  # tokens[k] is a capitalised word inside a sentence
+        return k >= 0 and bool(re.fullmatch(r"[A-Z][a-z]+", tokens[k])) and not starts_sentence(k) \
+            and tokens[k].lower() not in GA_QUALIFIERS
+    last = len(tokens) - 1
+    if re.fullmatch(r"[a-z]+,?", word):
+        # A lower-case non-function word after a name ("Human Rights foes"): the name's end garbled.
+        return len(word) >= 4 and word not in ("also", "further", "including") and name_word(last - 1)
+    if re.fullmatch(r"[A-Z][a-z]+", word):
+        return name_word(last)
+    garbled = re.search(r"[^\w,]", word) or re.search(r"[A-Za-z]\d|\d[A-Za-z]", word)  # "foes!", "Counci1"
+    return bool(garbled) and not re.fullmatch(r"\(?\d{4}\)?[,;]?", word)

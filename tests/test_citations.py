@@ -76,3 +76,40 @@ def test_every_footnote_is_read_even_when_two_share_a_mark():
 
 def test_own_symbol_is_no_citation():
     assert find_citations("as contained in A/RES/63/119 and A/63/437", "A/RES/63/119") == ["A/63/437"]
+
+
+# --- citations after OCR damage to a body's name or a list's comma (issue #4) ---------------
+
+@pytest.mark.parametrize("text, own, cites", [
+    # "Council" garbled: the numbers fit the Human Rights Council's series (sessions from
+    # 2006), a General Assembly resolution 31/13 would be of 1976: no citation invented
+    ("Recalling also Human Rights foes! resolutions 31/13 and 34/6 of 24 March 2017,",
+     "A/C.3/72/L.33", []),
+    ("Recalling Human Rights Counci1 resolution 31/13,", "A/C.3/72/L.33", []),
+    # a body's name the Assembly's own citations never carry, mid-sentence
+    ("Welcoming the Board resolution 25/3 of 2014,", "A/C.3/72/L.33", []),
+    # the Assembly's own citations stay, even of old sessions
+    ("Recalling its resolutions 31/13 and 70/166,", "A/C.3/72/L.33", ["A/RES/31/13", "A/RES/70/166"]),
+    ("Recalling General Assembly resolution 34/180 of 18 December 1979,", "A/C.3/72/L.33",
+     ["A/RES/34/180"]),
+    ("See resolution 60/1.", "A/RES/62/63", ["A/RES/60/1"]),
+    ("Recalls resolution 60/1 and decision 61/552;", "A/RES/62/63", ["A/RES/60/1", "A/DEC/61/552"]),
+    # numbers the Assembly cannot have given: before its thirty-first session, after the
+    # citing document's session (an OCR'd digit lost or misread)
+    ("Recalling also its resolution 6/117 of 19 December 2001,", "A/C.3/64/L.8", []),
+    ("Recalling its resolution 66/117 of 19 December 2001,", "A/C.3/64/L.8", []),
+    # a body's name with OCR's specks in it
+    ("and Economic and Social: -Council resolution 2007/27 of 26 July 2007,", "A/C.3/62/L.6",
+     ["E/RES/2007/27"]),
+])
+def test_a_garbled_body_name_invents_no_general_assembly_citation(text, own, cites):
+    assert find_citations(text, own) == cites
+
+
+def test_a_comma_read_as_a_semicolon_does_not_end_a_list_of_resolutions():
+    text = ("Recalling its resolutions 69/167 of 18 December 2014; 70/166 of 17 December 2015"
+            " and 71/186 of 19 December 2016,")
+    assert find_citations(text, "A/C.3/72/L.33") == ["A/RES/69/167", "A/RES/70/166", "A/RES/71/186"]
+    # a semicolon before words still ends the clause
+    assert find_citations("Recalling its resolution 70/1; welcomes the 2/3 majority", "A/70/L.2") \
+        == ["A/RES/70/1"]

@@ -370,3 +370,41 @@ def test_capitals_of_names_and_sentence_starts_stay():
     # a letter whose capital has another shape is no case slip
     other = "the report of the debate,\n\nTakes note of the Report of the debate,"
     assert body(run(c.fix_case_slips, other)) == other
+
+
+# --- glued words: a split needs the document's evidence (issue #3) -----------------------
+
+def test_a_garble_that_decomposes_into_words_the_document_never_prints_stays():
+    # "implementation" read as "inpeace": "in" + "peace" are English words, but the
+    # document prints "peace" nowhere, so nothing says two words were printed there
+    text = ("Recognizing the importance of youth participation in the work of the Commission,\n\n"
+            "7. Requests the Special Rapporteur to submit a report on the inpeace of the present "
+            "resolution to the General Assembly at its seventy-third session;")
+    assert body(run(c.split_glued_words, text)) == text
+
+
+def test_a_glued_function_word_is_split_where_the_document_prints_the_word():
+    text = ("Welcomes the activities of the Alliance of Civilizations,\n\n"
+            "Encourages the coordination of United Nations activitiesin the field of culture;")
+    assert body(run(c.split_glued_words, text)).endswith(
+        "coordination of United Nations activities in the field of culture;")
+
+
+def test_no_split_puts_a_capitalised_function_word_in_mid_sentence():
+    # "Framework" misread: "For" + "work" (a word the document prints) in a name, mid-sentence
+    text = ("Welcomes the work of the secretariat of the Convention,\n\n"
+            "Recalling the United Nations Forwork Convention on Climate Change,")
+    assert body(run(c.split_glued_words, text)) == text
+    # at a sentence start the capital is the sentence's
+    start = ("Welcomes the work of the secretariat of the Convention,\n\n"
+             "Forwork on the follow-up, requests the Secretary-General to report;")
+    assert body(run(c.split_glued_words, start)).endswith(
+        "For work on the follow-up, requests the Secretary-General to report;")
+
+
+def test_a_long_word_glued_to_of_is_split_though_its_plural_is_near():
+    # "implementations" is a substitution and a thin glyph away: no cheap single reading
+    text = ("Takes note of the implementation of its resolutions,\n\n"
+            "Invites Governments to consider the implementationof the present resolution;")
+    assert body(run(c.split_glued_words, text)).endswith(
+        "consider the implementation of the present resolution;")

@@ -96,3 +96,80 @@ def test_a_page_number_after_a_running_header_is_no_part_of_the_symbol():
     assert find_symbol(["United Nations A/RES/63/11"], ["A/RES/63/11 3", "A/RES/63/11 5"]) == "A/RES/63/11"
     # a fragment with a slash is the symbol's, even in a header
     assert symbol_readings("AIC.6/63/L.1 0/Rev.1", masthead=False) == ["A/C.6/63/L.10/Rev.1"]
+
+
+# --- titles and symbols as OCR damages them (issue #4) -------------------------------------
+
+@pytest.mark.parametrize("lines, title", [
+    # a leading quote and stop, a stray opening quote inside that nothing closes
+    (["Austria, Hungary, Slovenia: draft resolution",
+      "\". Access to justice for persons belonging ‘to minorities"],
+     "Access to justice for persons belonging to minorities"),
+    # a dash before, specks after
+    (["Chile: draft resolution", "- Protection of migrants ’", "and their families . _"],
+     "Protection of migrants and their families"),
+    # the stop after the resolution number read as a colon, a comma, a semicolon
+    (["Agenda item 97", "68/52: Measures to prevent terrorists from acquiring radioactive",
+      "materials and sources"],
+     "Measures to prevent terrorists from acquiring radioactive materials and sources"),
+    (["68/52, Measures to prevent terrorists"], "Measures to prevent terrorists"),
+    (["‘68/52; Measures to prevent terrorists"], "Measures to prevent terrorists"),
+    # quotations and apostrophes the title prints stay
+    (["Japan: draft resolution", "“Culture of peace” and the States’ role"],
+     "“Culture of peace” and the States’ role"),
+])
+def test_titles_come_out_as_printed(lines, title):
+    assert title_and_sponsors(lines)[0] == title
+
+
+def test_a_resolution_title_with_a_colon_gives_the_symbol_when_the_masthead_has_none():
+    doc = doc_of("United Nations fl ieee\n\nGeneral Assembly Distr.: General\n\n"
+                 "68/52: Measures to prevent terrorists from acquiring radioactive materials")
+    assert (doc.symbol, doc.session, doc.kind, doc.title) == (
+        "A/RES/68/52", 68, "resolution",
+        "Measures to prevent terrorists from acquiring radioactive materials")
+
+
+OCR_TWO_PAGES = """United Nations i ale aeon 14
+
+General Assembly = Distr.: Limited
+17 October 2014
+
+Original: English
+
+Sixty-ninth session
+First Committee
+Agenda item 96 (z)
+
+Austria, Chile, Mexico: draft resolution
+Nuclear disarmament verification
+
+The General Assembly,
+
+Recalling its resolution 68/47 of 5 December 2013,
+
+Mindful of the need for effective verification of nuclear disarmament,
+
+1. Welcomes the work of the Conference on Disarmament;
+
+14-62617 (E) 201014 *1462617*
+
+AIC.1/69/L.14
+
+2. Requests the Secretary-General to seek the views of Member States;
+
+3. Decides to include in the provisional agenda of its seventieth session the item.
+"""
+
+
+def test_an_unreadable_masthead_symbol_is_read_from_the_running_header():
+    from pipeline.clean import clean
+    from pipeline.extract import extract
+
+    cleaned = clean(extract(OCR_TWO_PAGES.encode(), "draft.ocr.txt"))
+    doc = segment(cleaned)
+    assert (doc.symbol, doc.session, doc.kind, doc.body) == (
+        "A/C.1/69/L.14", 69, "draft resolution", "General Assembly, First Committee")
+    assert [p.number for p in doc.operative] == ["1", "2", "3"]
+    assert not any("L.14" in p.text for p in doc.operative)  # the header is furniture
+    assert "A/C.1/69/L.14" not in doc.cites

@@ -165,3 +165,81 @@ def test_openers_in_plain_type_segment_as_in_italics():
     for italic in (True, False):
         doc = segment(c.clean(extract(render_pdf(gold, italic_openers=italic), "t.pdf")))
         assert paragraph_scores(doc, gold)["all"]["f1"] == 1.0, italic
+
+
+# --- the numbering's own evidence: a number read as a word or misread (issue #4) --------
+
+def test_a_number_read_as_a_word_on_a_new_page_after_a_full_line():
+    # Page 1 ends with a one-line paragraph that fills the measure: no short last line to
+    # show the break. The numbering does: "1." before, "3." after, "ee Urges" between.
+    page1 = [FORMULA] + PREAMBLE + [
+        ("1. Takes note of the report of the Secretary-General on the safety of all inland", LEFT, RIGHT),
+        ("waterways and the work of the river commissions on the matter in the last year;", LEFT, RIGHT),
+    ]
+    page2 = [("ee Urges States to take all necessary measures to ensure the safety of the crews", LEFT, RIGHT),
+             ("of vessels on their waterways;", LEFT, 300.0),
+             ("3. Decides to remain seized of the matter.", LEFT, 330.0)]
+    _, doc = _segment([_ocr_page(page1), _ocr_page(page2, number=2)])
+    assert [(p.number, p.text.split()[0]) for p in doc.operative] == [
+        ("1", "Takes"), ("2", "Urges"), ("3", "Decides")]
+
+
+def _plain(text: str):
+    page = Page(number=1, method="text", lines=[Line(text=t) for t in text.split("\n")])
+    cleaned = c.clean(Extracted(source_name="t.ocr.txt", media_type="text/plain", pages=[page]))
+    return cleaned, segment(cleaned)
+
+
+PLAIN_HEAD = """The General Assembly,
+
+Recalling its earlier resolutions on the safety of inland waterways and on the
+protection of river communities,
+
+1. Takes note of the report of the Secretary-General on the safety of inland
+waterways;
+
+2. Invites Member States to accede to the conventions on river navigation;
+"""
+
+
+def test_plain_ocr_text_a_capitalised_short_token_for_the_number():
+    # "3." read as "Sec": a capitalised word, but the numbering wants 3 there
+    text = PLAIN_HEAD + """
+Sec Calls upon Member States to cooperate with the river commissions in the
+exchange of information on accidents;
+
+4. Decides to remain seized of the matter.
+"""
+    _, doc = _plain(text)
+    assert [(p.number, p.text.split()[0]) for p in doc.operative] == [
+        ("1", "Takes"), ("2", "Invites"), ("3", "Calls"), ("4", "Decides")]
+
+
+def test_plain_ocr_text_a_misread_digit_takes_the_numbers_place_in_the_sequence():
+    text = PLAIN_HEAD + """
+2: Strongly urges all States to establish national registers of vessels;
+
+4. Decides to remain seized of the matter.
+"""
+    _, doc = _plain(text)
+    assert [(p.number, p.text.split()[0]) for p in doc.operative] == [
+        ("1", "Takes"), ("2", "Invites"), ("3", "Strongly"), ("4", "Decides")]
+
+
+def test_plain_ocr_text_a_continuation_after_footnotes_gets_no_number():
+    # A sub-item runs across the page's footnotes; its last words follow them after a
+    # speck. The next number OCR read is 3: no number is missing here.
+    text = PLAIN_HEAD.replace("navigation;", "navigation:") + """
+(a) To share information on accidents with the International Maritime
+
+' United Nations, Treaty Series, vol. 823, No. 11806.
+2 A/64/303. -
+
+" Organization (IMO);
+
+3. Decides to remain seized of the matter.
+"""
+    cleaned, _ = _plain(text)
+    assert not any(ch.rule == "restore_paragraph_numbers" and "Organization (IMO)" in ch.after
+                   and ch.after[:1].isdigit() for ch in cleaned.changes)
+    assert "3. Decides to remain seized of the matter." in cleaned.text
