@@ -554,8 +554,11 @@ def trim_ocr_specks(work: Work) -> Work:
         new = text if plain and ln.role == "body" else \
             re.sub(r"^(?:[^\w\s\ue000-\ue8ff“‘(\[\"]{1,3}\s+)+", "", text)
         bar = "|" if plain else ""  # plain text keeps a bar: an I or l (fix_vertical_bars)
-        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff”’)\]\"{bar}]{{1,3}})+$", "", new)
-        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff{bar}]{{1,3}})+$", "", new)
+        # (A lone ``©`` or ``®`` after a body line's last word is OCR's raised mark, which
+        # mark_marker_glyphs reads: "adopted on 25 June 1993 ©".)
+        keep = "©®" if ln.role == "body" else ""
+        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff”’)\]\"{bar}{keep}]{{1,3}})+$", "", new)
+        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff{bar}{keep}]{{1,3}})+$", "", new)
         if plain:  # two or three lone characters after the paragraph's end: "levels, a i"
             new = re.sub(r"(?<=[,.;:])(?:\s+[^\s\ue000-\ue8ff]){2,3}$", "", new)
         else:
@@ -972,7 +975,8 @@ def read_note_line(text: str, work: "Work", glued_star: bool = False
     raised = False
     token: str | None = None
     rest = s
-    m = re.match(r"^([\ue100-\ue8ff])\s*(.*)$", s)
+    # (a speck OCR put before the raised mark aside: "-⁷ A/71/254")
+    m = re.match(r"^[\-–~_.,'‘’`]?([\ue100-\ue8ff])\s*(.*)$", s)
     if m:
         token, rest, raised = work.glyphs[ord(m.group(1)) - GLYPH_BASE][0], m.group(2), True
     else:
@@ -984,6 +988,10 @@ def read_note_line(text: str, work: "Work", glued_star: bool = False
             token, rest = m.group(1), m.group(2)  # "4+ See"
         elif (m := re.match(r"^([^\w\s“‘(\[\"'’\-–.,;:]{1,2})([A-Z].*)$", s)):
             token, rest = m.group(1), m.group(2)  # "™Ibid.", "+See"
+        elif (m := re.match(r"^([\-–~_.,'‘’`])(?=\d{1,2}\s+[A-Z(“\"‘])(.*)$", s)):
+            token, rest = m.group(1), m.group(2)  # "-7 A/71/254": a speck glued to the mark
+        elif (m := re.match(r"^(\d{1,2})(?=[A-Z][a-z])(.*)$", s)):
+            token, rest = m.group(1), m.group(2)  # "3International": the space after it lost
     rest = GLYPH_RE.sub(lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], rest)
     number, number_rest = None, ""
     if token is not None and not token[0].isalnum():
@@ -1505,9 +1513,14 @@ def footnote_start(text: str, expected: int, star_ok: bool) -> tuple[str, str] |
     return (mark, rest) if int(mark) == expected else None
 
 
+# A citation's "and ibid." goes on with the next one's place (``... chap. IV, sect. A; and
+# ibid., Seventy-second Session, ...``): its stop (its comma lost) ends no note.
+IBID_GOES_ON_RE = re.compile(r"\b(?:and|also|see) ibid\.$", re.IGNORECASE)
+
+
 def footnote_complete(text: str) -> bool:
     t = text.rstrip()
-    return t.endswith(".") and not ABBREVIATION_END_RE.search(t)
+    return t.endswith(".") and not ABBREVIATION_END_RE.search(t) and not IBID_GOES_ON_RE.search(t)
 
 
 def continues_footnote(text: str) -> bool:
@@ -1704,7 +1717,11 @@ def _hyphenated_forms(lines: list[WorkLine]) -> set[str]:
     return {m.group(0).lower() for ln in lines for m in re.finditer(r"[A-Za-z]+-[A-Za-z]+", ln.text)}
 
 
-PARAGRAPH_END_RE = re.compile(r"[,;:.][\"”’)]?\s*[\ue100-\ue8ff]?\S{0,2}$")
+# A paragraph's stop, then its marker as OCR read it: a raised glyph, a speck or two standing
+# apart (``2005,' 2``); or a raised glyph right after a number with the stop lost in it
+# (``1946!”``: the comma inside the glyph).
+PARAGRAPH_END_RE = re.compile(r"(?:[,;:.][\"”’')]?\s*[\ue100-\ue8ff]?\S{0,2}|\d[\ue100-\ue8ff][\"”’']?)"
+                              r"(?:\s[^\sA-Za-z\ue100-\ue8ff]{1,2}){0,2}$")
 NUMBERED_START_RE = re.compile(r"^\s*\d{1,3}\.\s+\S")
 
 
@@ -1887,11 +1904,14 @@ QUOTE_LIKE_MARKS = "'’‘?!\"“”"
 # Plain OCR's rarer readings of a raised digit after a stop (``Agencies,>``, ``Crime,§``).
 ODD_MARKS = ">§^+"
 GLUED_AFTER_PUNCT_RE = re.compile(
-    rf"(?:(?<=[A-Za-z)\d”’][,;:.])|(?<=[”’] [,;:.]))(?P<g>\*{{1,2}}|[™®°]|\d{{1,2}}|[gsSQ]l?|[{QUOTE_LIKE_MARKS}]"
+    rf"(?:(?<=[A-Za-z)\d”’][,;:.])|(?<=[”’] [,;:.]))(?P<g>\*{{1,2}}|[™®°©]|\d{{1,2}}|[gsSQ]l?|[{QUOTE_LIKE_MARKS}]"
     rf"|[{re.escape(ODD_MARKS)}])(?P<rest>[A-Za-z]*)")
-GLUED_AFTER_WORD_RE = re.compile(r"(?:(?<=[a-z]{3})(?P<g>[*™®°’?!]|S|\d{1,2})|(?<=\d{4})(?P<y>[*™®°]))"
+GLUED_AFTER_WORD_RE = re.compile(r"(?:(?<=[a-z]{3})(?P<g>[*™®°©’?!]|S|\d{1,2})|(?<=\d{4})(?P<y>[*™®°©])"
+                                 r"|(?<=[A-Za-z][”’])(?P<q>\d{1,2}|[*™®°©])(?= [a-z]))"
                                  r"(?=[\s,;:.\ue000]|$)")
-LOOSE_SYMBOL_RE = re.compile(r"(?<=[A-Za-z,;.]) (?P<g>[*™®°])(?=\s|$)")
+# (``©`` and ``®``, never a resolution's text, stand for a raised mark after a number too:
+# ``adopted on 25 June 1993 ©``.)
+LOOSE_SYMBOL_RE = re.compile(r"(?:(?<=[A-Za-z,;.])|(?<=\d(?= [©®]))) (?P<g>[*™®°©])(?=\s|$)")
 # Plain OCR's other readings of a raised mark standing apart: ``2001. ! and`` (no sentence
 # of a resolution ends in "!", and none goes on in lower case after one), and a digit
 # alone at a paragraph's end (``the General Assembly 5``: a paragraph ends with its stop,
@@ -1951,7 +1971,9 @@ def mark_marker_glyphs(work: Work) -> Work:
     rewrite(work, "mark_marker_glyphs", GLUED_AFTER_PUNCT_RE, after_punct, footnotes=False,
             start=start)
     def after_word(m: re.Match) -> str | None:
-        glyph = m.group("g") or m.group("y")
+        # (``q``: glued to a quotation's close with no stop, the sentence going on:
+        # ``Air Defence Systems”2 in``; a number never touches a closing quote.)
+        glyph = m.group("g") or m.group("y") or m.group("q")
         if not work.plain and (m.group("y") or glyph in QUOTE_LIKE_MARKS):
             return None  # plain text's readings only: the layout path sees raised marks
         return work.add_glyph(glyph)
@@ -2562,6 +2584,88 @@ def correct_words_by_context(work: Work) -> Work:
     return rewrite(work, "correct_words_by_context", pattern, fix)
 
 
+DOC_WORD_SLACK = 1.0  # channel cost the document's own phrase may pay for beyond ``_max_cost``
+DOC_WORD_LEAD = 1.5  # channel cost the best document word must save over the next one
+DOC_WORD_LONG = 6  # a garble this long may lean on one neighbour the document repeats
+
+
+def _document_word_support(lex: Lexicon, cand: str, context: TokenContext, long: bool) -> bool:
+    """The document prints ``cand`` between the same two neighbours elsewhere, or (a long
+    reading) beside the same neighbour at least twice."""
+    left, right = context.left, context.right
+    if left and right and lex.trigrams[(left, cand, right)]:
+        return True
+    return long and bool((left and lex.bigrams[(left, cand)] >= 2)
+                         or (right and lex.bigrams[(cand, right)] >= 2))
+
+
+def _phrase_form(text: str, cand: str, context: TokenContext) -> str | None:
+    """How the document mostly writes ``cand`` between the same two neighbours (more often
+    than every other way together), if it does."""
+    if not (context.left and context.right):
+        return None
+    phrase = rf"(?i)(?<![A-Za-z]){re.escape(context.left)}[^A-Za-z]{{1,3}}({re.escape(cand)})" \
+             rf"[^A-Za-z]{{1,3}}{re.escape(context.right)}(?![A-Za-z])"
+    forms = Counter(m.group(1) for m in re.finditer(phrase, text)).most_common()
+    if not forms or (len(forms) > 1 and forms[0][1] <= sum(k for _, k in forms[1:])):
+        return None
+    return forms[0][0]
+
+
+def document_word_for(token: str, lex: Lexicon, context: TokenContext,
+                      text: str = "") -> str | None:
+    """The document's own word a badly blurred non-word stands for, if its phrase says so.
+
+    ``correct_words`` proposes words at most two edits away; a blurred scan garbles long
+    words further (``tedicactive`` for ``radioactive``, ``Mewibar`` for ``Member``). Here
+    the candidates are the words the document itself prints at least twice (four letters
+    or more, lengths within three), costed by the confusion model (``ocr_cost``). The
+    cheapest must lead the next by 1.5, no English word of the usual candidates may come
+    within half a unit of it, and the document must print it in the same phrase
+    elsewhere (``_document_word_support``): that evidence lets the reading cost up to
+    ``_max_cost`` + 1.0. Where the first glyph itself was misread its case says nothing:
+    the word takes the case the document prints it with in the same phrase (``text``),
+    capitalised at a sentence start; without that phrase, a word the document prints both
+    capitalised and not in mid-sentence is left alone; else the usual rules (``_cased``)."""
+    low = token.lower()
+    if len(low) < 4 or zipf(low) >= 3.0 or lex.doc_count(low) >= 2:
+        return None
+    scored = sorted((ocr_cost(low, w), w) for w, k in lex.doc.items()
+                    if k >= 2 and len(w) >= 4 and abs(len(w) - len(low)) <= 3 and w != low)
+    if not scored:
+        return None
+    cost, cand = scored[0]
+    if len(scored) > 1 and scored[1][0] - cost < DOC_WORD_LEAD:
+        return None
+    if cost > _max_cost(len(low)) + DOC_WORD_SLACK:
+        return None
+    if not _document_word_support(lex, cand, context, len(low) >= DOC_WORD_LONG):
+        return None
+    if any(other != cand and c <= cost + 0.5 for other, c in ocr_candidates(low, lex)):
+        return None
+    form = _phrase_form(text, cand, context) if token[0].lower() != cand[0] else None
+    if form and not (token.isupper() and len(token) > 1):
+        return form[:1].upper() + form[1:] if context.sentence_start else form
+    if token[0].lower() != cand[0] and not context.sentence_start and all(_doc_case(lex, cand)):
+        return None  # printed both ways in mid-sentence: which case is this one?
+    return _cased(token, cand, lex, context, slight=cost <= SIMILAR_COST)
+
+
+def correct_words_by_document(work: Work) -> Work:
+    """Non-words too garbled for ``correct_words``, read as a word of the document's own
+    phrase (``possession of tedicactive material``: ``radioactive``); see ``document_word_for``."""
+    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    everything = "\n".join([work.text] + [f.text for f in work.footnotes])
+
+    def fix(m: re.Match) -> str | None:
+        if _is_protected(m) or _touches_junk(m):
+            return None
+        return document_word_for(m.group(0), lex, token_context(m.string, m.start(), m.end()),
+                                 everything)
+
+    return rewrite(work, "correct_words_by_document", WORD_TOKEN_RE, fix)
+
+
 def number_footnote_markers(work: Work) -> Work:
     """Turn marker candidates into ``[^N]``, and place markers OCR lost.
 
@@ -2622,8 +2726,9 @@ def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str],
     """A note cited again later: a candidate the in-order numbering left over, after the
     note's first marker, is that marker again when
 
-    * it is a digit glued to a word or to the stop after it (not an abbreviation's:
-      ``Add.1``) whose number numbering placed earlier (``the 1970 Convention,1``), or
+    * it is a digit glued to a word, to the stop after it or to a quotation's close (not an
+      abbreviation's: ``Add.1``) whose number numbering placed earlier (``the 1970
+      Convention,1``, ``Air Defence Systems”2 in``), or
     * what the words before it name is what an earlier marker cites (``_repeat_of``):
       ``Decides that the consideration of the report of the Group of Legal Experts,’``
       after ``Having considered the report of the Group of Legal Experts ...,³``."""
@@ -2637,7 +2742,7 @@ def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str],
             continue
         if glyph.isdigit():
             before = text[max(0, pos - 12):pos]
-            if glyph in first and re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3})$", before) \
+            if glyph in first and re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’])$", before) \
                     and not ABBREVIATION_END_RE.search(before):  # "Add.1": a document's part
                 edits[pos] = f"[^{glyph}]"
             continue
@@ -2784,6 +2889,8 @@ def _unknown_mark(work: Work, ch: str) -> bool:
     """An OCR superscript read as ``?``: a raised mark of unknown number (extract exposes
     marks OCR dropped so), never a question mark; it goes when numbering has no use for it."""
     index = ord(ch) - GLYPH_BASE
+    if work.glyphs[index][0] in ("©", "®"):
+        return True  # no resolution prints either: a raised mark's reading, or a speck
     return work.glyphs[index][0] == "?" and index in work.ocr_glyphs
 
 
@@ -2796,6 +2903,11 @@ def _closes_quotation(text: str, pos: int, work: Work) -> bool:
         return False
     if text[pos - 1:pos].isalpha() and text[pos + 1:pos + 2] in (",", ";", ":", "."):
         return True  # a marker follows the stop; a closing quote comes before it ("property”,")
+    if text[pos - 1:pos] in (",", ";"):
+        # ... so after a comma or semicolon it is the marker, whatever quote OCR misread
+        # before it opened ("Suppression of “Acts of Nuclear Terrorism, adopted on 13 April
+        # 2005,’": a speck read as an opening quote).
+        return False
     para_start = text.rfind("\n\n", 0, pos) + 1
     before = GLYPH_RE.sub(lambda g: _quote_or_nothing(work.glyphs[ord(g.group(0)) - GLYPH_BASE][0]),
                           text[para_start:pos])
@@ -2934,6 +3046,8 @@ def _mark_weight(work: Work, pos: int, mark: str) -> float:
             return 1  # a name's end (``Cultural Rights’ and``): a mark stands there
         # After a lowercase word: an apostrophe or a speck far more often than a mark.
         word = re.search(r"[A-Za-z]+$", text[max(0, pos - 40):pos]).group(0)
+        if word[0].islower() and re.match(r"\s+of\s", text[pos + 1:pos + 6]):
+            return 0  # inside a phrase going on ("their means’ of delivery"): a speck
         fit = _note_fit(work, pos, mark)
         if word[0].islower() and not fit and _cites_kind(work, mark):
             return 0  # a weak glyph where nothing of what the note cites is mentioned
@@ -3510,7 +3624,22 @@ def fix_stray_punctuation(work: Work) -> Work:
         (re.compile(r"(?<![A-Za-z])(?P<a>No|Nos|vol|vols|chap|para|paras|pp?)\.(?=\d)"),
          lambda m: m.group("a") + ". "),
         # Specks standing alone between words: no printed sign stands so.
-        (re.compile(r"(?<=\S) [|~¢<>\"^](?= )"), lambda m: ""),
+        (re.compile(r"(?<=\S) [|~¢<>\"^°§+](?= )"), lambda m: ""),
+        # A colon before a preposition or conjunction ("non-State actors: of radioactive"):
+        # a colon introduces a list, a quotation or a title, never a phrase's second half.
+        (re.compile(r"(?<=[A-Za-z0-9]):(?= (?:of|and|or|in|on|by|for|with|from|at|as)\b)"),
+         lambda m: ""),
+        # A stop after a number with a word in lower case after it ("until 25 April 2021.
+        # the mandate", "resolutions 68/172. of 18 December"): no sentence ends there. A
+        # paragraph's own number ("5. the") stands first on its line and stays.
+        (re.compile(r"(?<=\d)\.(?= [a-z]{2,}\b)"),
+         lambda m: None if re.search(r"(?:^|\n)[\s(]*[\dA-Za-z.]*$",
+                                     m.string[max(0, m.start() - 12):m.start()]) else ""),
+        # A closing quote after a plural before a function word ("their means’ of delivery",
+        # "police officers’ in the use"): no possessive stands before "of" or "in", and no
+        # quotation opened.
+        (re.compile(r"(?<=[a-z]s)’(?= (?:of|in|and|to|the|for|on|by|with|from|at)\b)"),
+         close_quote),
         # A comma glued between two words: the two words stand so elsewhere, or a space is lost.
         (re.compile(r"(?<![\w.])(?P<a>[A-Za-z]+),(?P<b>[A-Za-z]+)(?![\w])"),
          lambda m: f"{m.group('a')} {m.group('b')}"
@@ -3759,7 +3888,8 @@ LINE_STEPS = [mark_masthead, strip_margin_furniture, strip_furniture, drop_ocr_s
               unwrap_lines]
 TEXT_STEPS = [normalise_spacing, mark_masthead_asterisks, mark_marker_glyphs, fix_vertical_bars,
               rejoin_split_words, split_glued_words, fix_roman_numerals, correct_words,
-              correct_words_by_context, correct_short_words, number_footnote_markers, fix_marker_punctuation,
+              correct_words_by_context, correct_words_by_document, correct_short_words,
+              number_footnote_markers, fix_marker_punctuation,
               drop_block_anchors, fold_stray_accents, fix_symbol_digits, fix_hyphens, fix_stray_punctuation,
               fix_clause_ends, fix_quotes_and_spacing]
 STEPS = [mark_superscripts] + LINE_STEPS + TEXT_STEPS

@@ -408,3 +408,94 @@ def test_a_long_word_glued_to_of_is_split_though_its_plural_is_near():
             "Invites Governments to consider the implementationof the present resolution;")
     assert body(run(c.split_glued_words, text)).endswith(
         "consider the implementation of the present resolution;")
+
+
+# --- specks a blurred scan leaves as punctuation (issue #3) ---------------------------
+
+@pytest.mark.parametrize("before, after", [
+    # a colon before a preposition or conjunction
+    ("Concerned at the acquisition and use by armed groups: of chemical agents,",
+     "Concerned at the acquisition and use by armed groups of chemical agents,"),
+    ("Noting the guidance on the import: and export of hazardous waste,",
+     "Noting the guidance on the import and export of hazardous waste,"),
+    # a stop after a number before a word in lower case
+    ("Recalling that the Council extended until 30 June 2021. the mandate of the panel,",
+     "Recalling that the Council extended until 30 June 2021 the mandate of the panel,"),
+    ("Recalling its resolutions 64/150. of 18 December 2009 and 66/3,",
+     "Recalling its resolutions 64/150 of 18 December 2009 and 66/3,"),
+    # a closing quote after a plural before a function word, with no quotation open
+    ("Alarmed by the spread of such weapons and their means’ of delivery,",
+     "Alarmed by the spread of such weapons and their means of delivery,"),
+    ("Urges the training of customs officers’ in the use of such equipment,",
+     "Urges the training of customs officers in the use of such equipment,"),
+    # degree, section and plus signs standing alone between words
+    ("Encourages the destruction of surplus portable + weapons systems and of ° stocks,",
+     "Encourages the destruction of surplus portable weapons systems and of stocks,"),
+])
+def test_blur_specks_go(before, after):
+    work = run(c.fix_stray_punctuation, before)
+    assert body(work) == after
+    assert all(ch.rule == "fix_stray_punctuation" for ch in work.changes) and work.changes
+
+
+@pytest.mark.parametrize("text", [
+    "Welcomes the report entitled “A connected world: new directions”,",
+    "Recalling the Declaration of 1990: report of the conference,",
+    "Notes the decision of 12 September 1990: that the committee reports,",
+    "1. the first paragraph stands as printed,",
+    "Recalling the ‘means’ of implementation,",
+    "Takes note of the officers’ training and the States’ reports,",
+    "Notes that the costs rose by 5 per cent in 2015-2017 and 20 °C is the target,",
+])
+def test_printed_signs_by_numbers_and_quotes_stay(text):
+    work = run(c.fix_stray_punctuation, text)
+    assert body(work) == text and not work.changes
+
+
+# --- words too garbled for the confusion model alone (issue #3) -----------------------
+
+GARBLED = ("Concerned by the threat of unauthorized possession of radioactive material,\n\n"
+           "Calls upon States to prevent illicit trafficking of radioactive material,\n\n"
+           "Urges States to criminalize possession of radinectve material without a licence,")
+
+
+def test_a_garbled_word_becomes_the_documents_word_in_the_same_phrase():
+    work = run(c.correct_words_by_document, GARBLED)
+    assert body(work).endswith("possession of radioactive material without a licence,")
+    assert [(ch.rule, ch.before, ch.after) for ch in work.changes] == \
+        [("correct_words_by_document", "radinectve", "radioactive")]
+
+
+def test_a_long_garble_may_lean_on_one_neighbour_the_document_repeats():
+    text = ("Encourages Member States to report,\n\nInvites Member States to act,\n\n"
+            "Requests Mewibar States to cooperate,")
+    assert body(run(c.correct_words_by_document, text)).endswith("Requests Member States to cooperate,")
+
+
+@pytest.mark.parametrize("text", [
+    # no phrase of the document holds the candidate: the garble stays
+    GARBLED.replace("possession of radinectve material", "the radinectve licence"),
+    # the document prints the word only once: no vocabulary to lean on
+    "Concerned by radioactive material,\n\nUrges States to criminalize possession of radinectve material,",
+    # a short garble with one neighbour only
+    "Encourages Member States,\n\nInvites Member States,\n\nRequests Mewi States to act,",
+    # a reading too far from every word of the document
+    GARBLED.replace("radinectve", "ksmoqtuvwz"),
+])
+def test_without_the_documents_phrase_a_garble_stays(text):
+    work = run(c.correct_words_by_document, text)
+    assert body(work) == text and not work.changes
+
+
+def test_a_misread_first_letter_takes_the_case_of_the_documents_phrase():
+    text = ("Recalling the Code on the Safety of Radioactive Sources,\n\n"
+            "Noting the security of radioactive sources in transit,\n\n"
+            "Noting the theft of radioactive sources from hospitals,\n\n"
+            "Urges States to secure their tedicactive sources, and")
+    # "radioactive" is printed both ways mid-sentence, but "their ... sources" settles it
+    text2 = text.replace("Noting the security of radioactive sources in transit",
+                         "Noting their radioactive sources in transit")
+    assert body(run(c.correct_words_by_document, text2)).endswith(
+        "secure their radioactive sources, and")
+    # without that phrase the case is open: the garble stays
+    assert body(run(c.correct_words_by_document, text)) == text
