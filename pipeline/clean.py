@@ -2586,6 +2586,7 @@ def correct_words_by_context(work: Work) -> Work:
 
 DOC_WORD_SLACK = 1.0  # channel cost the document's own phrase may pay for beyond ``_max_cost``
 DOC_WORD_LEAD = 1.5  # channel cost the best document word must save over the next one
+DOC_WORD_SHORTLIST = 40  # document words costed by the confusion model, nearest by edit distance
 DOC_WORD_LONG = 6  # a garble this long may lean on one neighbour the document repeats
 
 
@@ -2630,8 +2631,14 @@ def document_word_for(token: str, lex: Lexicon, context: TokenContext,
     low = token.lower()
     if len(low) < 4 or zipf(low) >= 3.0 or lex.doc_count(low) >= 2:
         return None
-    scored = sorted((ocr_cost(low, w), w) for w, k in lex.doc.items()
-                    if k >= 2 and len(w) >= 4 and abs(len(w) - len(low)) <= 3 and w != low)
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+    words = [w for w, k in lex.doc.items()
+             if k >= 2 and len(w) >= 4 and abs(len(w) - len(low)) <= 3 and w != low]
+    # ``ocr_cost`` is a Python alignment (~0.15 ms a pair): cost only the nearest words by
+    # plain edit distance (C++), among which the cheapest readings and their runner-up are.
+    nearest = process.extract(low, words, scorer=Levenshtein.distance, limit=DOC_WORD_SHORTLIST)
+    scored = sorted((ocr_cost(low, w), w) for w, _, _ in nearest)
     if not scored:
         return None
     cost, cand = scored[0]
@@ -3030,7 +3037,15 @@ def _mark_weight(work: Work, pos: int, mark: str) -> float:
             # together ("2006,3" -> "20062"): a mark, its number only a hint (its own, or
             # a neighbour's; "19719" is no marker of a one-note document).
             return YEAR_DIGIT_RIGHT if glyph == mark else (1 if abs(int(glyph) - int(mark)) == 1 else 0)
-        return 3 if glyph == mark else 0
+        if glyph != mark:
+            return 0
+        if not work.plain and text[pos - 1:pos] == " " \
+                and ord(text[pos]) - GLYPH_BASE in work.ocr_glyphs:
+            # A raised digit OCR saw apart from the paragraph's last word, after its stop
+            # ("established pursuant to that resolution, 2"): as often a speck as a mark;
+            # no more than a glyph glued to its word.
+            return LOOSE
+        return 3
     if not work.plain:
         # A raised glyph apart from the word before it (``on criminal *``) is more often a
         # speck than one glued to it.
