@@ -2823,6 +2823,8 @@ class _RepeatEvidence:
         starts = [start] + [m.end() for m in re.finditer(r"\n\n", text) if m.end() > start]
         self.paragraphs = [(a, set(_content_words(text[a:b])))
                            for a, b in zip(starts, starts[1:] + [len(text)])]
+        self.sequences = [(a, " " + " ".join(_content_words(_unmarked(text[a:b]))) + " ")
+                          for a, b in zip(starts, starts[1:] + [len(text)])]
 
     def at(self, at: int) -> tuple[int, float]:
         """(content words of the phrase said again (0: none), strength of the name, 0..1)."""
@@ -2834,7 +2836,11 @@ class _RepeatEvidence:
         site_words = _content_words(_unmarked(text[site_para:at]))
         phrase = 0
         for k in range(REPEAT_PHRASE_WORDS, min(6, len(site_words)) + 1):
-            if " " + " ".join(site_words[-k:]) + " " in joined:
+            said = " " + " ".join(site_words[-k:]) + " "
+            # (a phrase the document says in two other paragraphs or more is its subject's
+            # own wording, "persons belonging to minorities", and names no citation)
+            common = sum(said in seq for a, seq in self.sequences if a not in (para, site_para))
+            if said in joined and common < 2:
                 phrase = k
         if not self.name:
             return phrase, 0.0
