@@ -37,6 +37,7 @@ evidence is weak the word is left alone.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import statistics
@@ -2804,6 +2805,37 @@ def _name_before(text: str, para: int, pos: int) -> str:
     return " ".join(name)
 
 
+class _BodyParagraphs:
+    """The body's paragraphs as content words, with which paragraphs say a phrase or have a
+    word, remembered: every marker candidate asks the same questions of the same text."""
+
+    def __init__(self, text: str):
+        start = body_start(text)
+        starts = [start] + [m.end() for m in re.finditer(r"\n\n", text) if m.end() > start]
+        spans = list(zip(starts, starts[1:] + [len(text)]))
+        self.words = [(a, set(_content_words(text[a:b]))) for a, b in spans]
+        self.sequences = [(a, " " + " ".join(_content_words(_unmarked(text[a:b]))) + " ")
+                          for a, b in spans]
+        self._saying: dict[str, list[int]] = {}
+        self._having: dict[str, list[int]] = {}
+
+    def saying(self, phrase: str) -> list[int]:
+        """Starts of the paragraphs whose content words include ``phrase`` (space-padded)."""
+        if phrase not in self._saying:
+            self._saying[phrase] = [a for a, seq in self.sequences if phrase in seq]
+        return self._saying[phrase]
+
+    def having(self, word: str) -> list[int]:
+        if word not in self._having:
+            self._having[word] = [a for a, ws in self.words if word in ws]
+        return self._having[word]
+
+
+@functools.lru_cache(maxsize=4)
+def _body_paragraphs(text: str) -> _BodyParagraphs:
+    return _BodyParagraphs(text)
+
+
 class _RepeatEvidence:
     """What the words before a candidate at ``pos`` say again of the text before an earlier
     marker (``at``): (1) the phrase the earlier marker follows (``the report of the
@@ -2819,12 +2851,7 @@ class _RepeatEvidence:
         self.para = found + 2 if found >= 0 else 0
         self.words = _content_words(_unmarked(text[self.para:pos]))
         self.name = sorted(set(_content_words(_name_before(text, self.para, pos))))
-        start = body_start(text)
-        starts = [start] + [m.end() for m in re.finditer(r"\n\n", text) if m.end() > start]
-        self.paragraphs = [(a, set(_content_words(text[a:b])))
-                           for a, b in zip(starts, starts[1:] + [len(text)])]
-        self.sequences = [(a, " " + " ".join(_content_words(_unmarked(text[a:b]))) + " ")
-                          for a, b in zip(starts, starts[1:] + [len(text)])]
+        self.body = _body_paragraphs(text)
 
     def at(self, at: int) -> tuple[int, float]:
         """(content words of the phrase said again (0: none), strength of the name, 0..1)."""
@@ -2839,13 +2866,13 @@ class _RepeatEvidence:
             said = " " + " ".join(site_words[-k:]) + " "
             # (a phrase the document says in two other paragraphs or more is its subject's
             # own wording, "persons belonging to minorities", and names no citation)
-            common = sum(said in seq for a, seq in self.sequences if a not in (para, site_para))
+            common = sum(a not in (para, site_para) for a in self.body.saying(said))
             if said in joined and common < 2:
                 phrase = k
         if not self.name:
             return phrase, 0.0
-        rarity = {w: 1 / (1 + sum(w in ws for a, ws in self.paragraphs
-                                  if a not in (para, site_para))) for w in self.name}
+        rarity = {w: 1 / (1 + sum(a not in (para, site_para) for a in self.body.having(w)))
+                  for w in self.name}
         found_rarity = sum(rarity[w] for w in self.name if w in site_words)
         return phrase, found_rarity / sum(rarity.values()) * min(1.0, found_rarity)
 
