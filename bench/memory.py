@@ -62,7 +62,8 @@ def tesseract_peak_kb(pdf: Path, folder: Path) -> int:
     import io
     buf = io.BytesIO()
     first.save(buf)
-    page = page_images(buf.getvalue(), folder, 300)[0]
+    tiffs, _ = page_images(buf.getvalue(), folder, 300)
+    page = tiffs[0]
     done = subprocess.run([sys.executable, "-c", _TESSERACT_PROBE, "tesseract", str(page),
                            "stdout", "--dpi", "300", "-l", "eng", "--psm", "3", "hocr"],
                           capture_output=True, text=True, check=True,
