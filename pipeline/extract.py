@@ -79,6 +79,12 @@ class ExtractOptions(BaseModel):
                                   description="Address-space cap of one Tesseract run (a 300 "
                                               "dpi A4 page needs about 100 MB).")
     tesseract_cmd: str = "tesseract"
+    ocr_background_lift: float = Field(
+        0.4, ge=0.0, le=1.0,
+        description="Before Tesseract reads a scanned page, grey lighter than the ink level "
+                    "(Otsu's threshold) plus this share of the way to white becomes white: "
+                    "paper noise and specks go, the print keeps its grey edges "
+                    "(whiten_background). 0 hands Tesseract the page as rendered.")
 
     @classmethod
     def from_settings(cls, settings) -> "ExtractOptions":
@@ -830,14 +836,46 @@ def _detect_rotation(image: GrayImage, options: ExtractOptions) -> int:
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
+def whiten_background(image: GrayImage, lift: float) -> GrayImage:
+    """The page with its paper made white: every pixel lighter than the ink level (Otsu's
+    threshold between print and paper) plus ``lift`` of the way to white becomes white.
+
+    A degraded scan's paper carries noise, specks and show-through that Tesseract's own
+    binarisation turns into bits of letters (``psetiba`` for ``following``); the print
+    below the level keeps its grey, so anti-aliased edges and thin strokes survive (a
+    hard black-and-white threshold loses small raised markers). Measured on our degraded
+    scans: clean CER 1.08% -> 0.40% (README, Quality). A page that is not dark print on
+    light paper (over 30% ink: a photograph, an inverted page) is left as it is."""
+    if lift <= 0:
+        return image
+    a = image.array
+    hist = np.bincount(a[::4, ::4].ravel(), minlength=256).astype(np.float64)
+    p = hist / hist.sum()
+    below = np.cumsum(p)
+    mean_below = np.cumsum(p * np.arange(256))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mean_below[-1] * below - mean_below) ** 2 / (below * (1 - below))
+    between[~np.isfinite(between)] = -1
+    level = int(np.argmax(between))
+    if between[level] <= 0 or below[level] > 0.3:
+        return image
+    top = int(level + lift * (255 - level))
+    lut = np.arange(256, dtype=np.uint8)
+    lut[top + 1:] = 255
+    return GrayImage(image.width, image.height, lut[a].tobytes(), image.dpi)
+
+
 def _ocr_lines(image: GrayImage, options: ExtractOptions) -> tuple[list[Line], float]:
     """Lines from Tesseract's hOCR and the mean word confidence.
 
     hOCR rather than TSV: it gives each line's baseline and x-height, which tell a raised
     footnote marker from the body text.
     """
-    hocr = _run_tesseract(image, ["-l", options.ocr_language, "--psm", str(options.ocr_psm),
-                                  "hocr"], options)
+    # Tesseract reads the whitened page; the raised-marker evidence later reads the page as
+    # rendered (``image``), where a faint superscript's ink is still there.
+    read = whiten_background(image, options.ocr_background_lift)
+    hocr = _run_tesseract(read, ["-l", options.ocr_language, "--psm", str(options.ocr_psm),
+                                 "hocr"], options)
     try:
         root = ET.fromstring(hocr)
     except ET.ParseError as exc:
