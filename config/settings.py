@@ -49,6 +49,10 @@ class Settings(BaseSettings):
                                 "quarantined (poison message).")
     ocr_dpi: int = Field(300, description="Rendering resolution for OCR.")
     ocr_language: str = Field("eng", description="Tesseract language.")
+    ocr_background_lift: float = Field(
+        0.4, ge=0.0, le=1.0, description="Paper whitening before Tesseract reads a scanned "
+        "page: grey lighter than the ink level plus this share of the way to white becomes "
+        "white (0: off).")
     log_json: bool | None = Field(None, description="JSON log lines; default: on in workers "
                                   "and the listener, off in the CLI.")
     # --- unattended operation: sweep, recovery, archive, Flower -------------------------

@@ -642,7 +642,11 @@ def mark_small_type_footnotes(work: Work) -> Work:
         for j, ln in enumerate(block):
             token, rest, number, number_rest, raised = read_note_line(
                 ln.text, work, glued_star=j == 0 and star_ok and star_in_masthead and not any_notes)
-            items.append(NoteLine(token, rest, number, number_rest, raised, after_complete=complete))
+            prev = block[j - 1] if j else None
+            short = prev is not None and prev.x1 is not None \
+                and prev.x1 < layout.right - SHORT_LINE * (layout.right - layout.left)
+            items.append(NoteLine(token, rest, number, number_rest, raised, after_complete=complete,
+                                  after_short=short))
             text = GLYPH_RE.sub(lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], ln.text)
             texts.append(text)
             complete = note_complete(text) if ln.method == "ocr" else footnote_complete(text)
@@ -684,11 +688,19 @@ def _star_evidence(text: str, work: Work) -> bool:
     return False
 
 
+OCR_SIZE_MISJUDGED = 1.1  # an OCR line's size this far over the body's is a misjudgement
+
+
 def _footnote_evidence(line: WorkLine, layout: Layout, work: Work) -> int:
     """Small type (OCR sizes of short lines are rough: only clear differences count), a
     line set out to the left of the body's edge, a line opening with a raised mark."""
     size = line.size or layout.size
     score = 1 if size <= 0.9 * layout.size else (-1 if size >= 0.97 * layout.size else 0)
+    if line.method == "ocr" and size > OCR_SIZE_MISJUDGED * layout.size:
+        # Tesseract's x-height estimate of a short line can overshoot by a quarter (a
+        # cleaned page's footnote read as 12.7 pt over a 10.8 pt body): type larger than
+        # the body's is no sign of body text, the other evidence decides.
+        score = 0
     if line.x0 is not None and line.x0 < layout.left - layout.size:
         score += 1
     if GLYPH_RE.match(line.text.strip()):
@@ -938,6 +950,7 @@ class NoteLine:
     raised: bool = False  # the token is a superscript the layout saw
     after_complete: bool = True  # the line before it in the block ends a complete note
     after_blank: bool = False  # (plain text) a blank line stands before it
+    after_short: bool = False  # (layout) the line before it ends well short of the right edge
 
 
 # What one reading of a line is worth (``number_notes``). Digits read right are the
@@ -949,6 +962,11 @@ MARK_OPENS, MARK_AFTER_OPEN_NOTE = 1.0, -0.2
 LOST_MARK = -1.2
 STAR_AS_STAR, STAR_EVIDENCE = 2.5, 0.1
 CONTINUES_AFTER_MARK, CONTINUES_RAISED, CONTINUES_NUMBER = -0.5, -2.0, -1.0
+# A complete note's line that stops well short of the right edge leaves room the next
+# line's first word would have taken: a capitalised line after it opens a note (its mark
+# lost) rather than going on with the one before.
+CONTINUES_AFTER_SHORT = -1.5
+SHORT_LINE = 0.3  # of the body's width left free at a line's end: the line ended there
 
 
 def note_complete(text: str) -> bool:
@@ -991,8 +1009,8 @@ def read_note_line(text: str, work: "Work", glued_star: bool = False
             token, rest = m.group(1), m.group(2)  # "™Ibid.", "+See"
         elif (m := re.match(r"^([\-–~_.,'‘’`])(?=\d{1,2}\s+[A-Z(“\"‘])(.*)$", s)):
             token, rest = m.group(1), m.group(2)  # "-7 A/71/254": a speck glued to the mark
-        elif (m := re.match(r"^(\d{1,2})(?=[A-Z][a-z])(.*)$", s)):
-            token, rest = m.group(1), m.group(2)  # "3International": the space after it lost
+        elif (m := re.match(r"^(\d{1,2})\.?(?=[A-Z][a-z])(.*)$", s)):
+            token, rest = m.group(1), m.group(2)  # "3International", "3.International": the space after it lost
     rest = GLYPH_RE.sub(lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], rest)
     number, number_rest = None, ""
     if token is not None and not token[0].isalnum():
@@ -1012,6 +1030,12 @@ def _open_score(line: NoteLine, mark: str, first: bool) -> float | None:
         opens = first or (line.after_complete and re.match(r"[A-Z“\"‘(]", line.rest))
         return LOST_MARK if opens else None
     if token.isdigit():
+        if token != mark and not date and not line.raised and line.after_complete \
+                and mark.isdigit() and int(token) < int(mark) and re.match(r"[A-Z]", line.rest):
+            # A number already used opens no later note, and after a complete note a line
+            # does not go on with a number before a capital: OCR misread the mark (a
+            # raised 5 read as a full-size "3 A/68/156.").
+            return MARK_AFTER_OPEN_NOTE
         # (a day before its month goes on a note: "2 November 2001")
         return (DIGIT_RIGHT if token == mark else DIGIT_WRONG) - (DIGIT_RIGHT + 1 if date else 0.0)
     if first or line.after_complete or line.raised or line.after_blank:
@@ -1033,7 +1057,8 @@ def _star_score(line: NoteLine, evidence: bool) -> float | None:
 def _continue_score(line: NoteLine) -> float:
     token = line.token
     if token is None:
-        return 0.0
+        return CONTINUES_AFTER_SHORT if line.after_short and line.after_complete \
+            and re.match(r"[A-Z“\"‘(]", line.rest) else 0.0
     if line.raised:
         return CONTINUES_RAISED
     if token.isdigit():
@@ -1722,7 +1747,8 @@ def _hyphenated_forms(lines: list[WorkLine]) -> set[str]:
 # apart (``2005,' 2``); or a raised glyph right after a number with the stop lost in it
 # (``1946!”``: the comma inside the glyph).
 PARAGRAPH_END_RE = re.compile(r"(?:[,;:.][\"”’')]?\s*[\ue100-\ue8ff]?\S{0,2}|\d[\ue100-\ue8ff][\"”’']?)"
-                              r"(?:\s[^\sA-Za-z\ue100-\ue8ff]{1,2}){0,2}$")
+                              r"(?:\s(?:[^\sA-Za-z\ue100-\ue8ff]{1,2}|[\ue100-\ue8ff])){0,2}$")
+# (after the stop and its mark, specks; a speck may be raised too: "1993,° °")
 NUMBERED_START_RE = re.compile(r"^\s*\d{1,3}\.\s+\S")
 
 
@@ -1919,6 +1945,7 @@ LOOSE_SYMBOL_RE = re.compile(r"(?:(?<=[A-Za-z,;.])|(?<=\d(?= [©®]))) (?P<g>[*�
 # so a lone digit there is the marker whose comma OCR lost).
 LOOSE_PLAIN_RE = re.compile(r"(?:(?<=[A-Za-z\d][,;.]) (?P<b>!)(?= [a-z])"
                             r"|(?<=[A-Za-z]) (?P<d>\d{1,2})(?=[ \ue000]*(?:\n\n|$)))")
+LOOSE_END_DIGIT_RE = re.compile(r"(?<=[A-Za-z]) (?P<d>\d{1,2})(?=[ \ue000]*(?:\n\n|$))")
 # ... and a raised mark after a quotation's close and stop, with a stray quote OCR added
 # after it at the paragraph's end (``economy”;*”``): the mark, without the speck.
 MARK_THEN_SPECK_RE = re.compile(r"(?<=[”’\"][,;:.])(?P<g>[*™®°!?]|\d{1,2})[”’\"'](?=[ \ue000]*(?:\n|$))")
@@ -1994,6 +2021,12 @@ def mark_marker_glyphs(work: Work) -> Work:
                 start=start)
         rewrite(work, "mark_marker_glyphs", MARK_THEN_SPECK_RE,
                 lambda m: work.add_glyph(m.group("g")), footnotes=False, start=start)
+    else:
+        # A raised digit OCR read full size with the stop before it lost, standing apart
+        # at a paragraph's end (``President of the General Assembly 5``): only its own
+        # number may take it (``_mark_weight``).
+        rewrite(work, "mark_marker_glyphs", LOOSE_END_DIGIT_RE,
+                lambda m: work.add_glyph(m.group("d")), footnotes=False, start=start)
     return rewrite(work, "mark_marker_glyphs", LOOSE_SYMBOL_RE,
                    lambda m: " " + work.add_glyph(m.group("g")), footnotes=False, start=start)
 
@@ -3004,6 +3037,15 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
     than a weak candidate.
     """
     weights = {pos: {mark: _mark_weight(work, pos, mark) for mark in marks} for pos in cands}
+    fits = {}
+    if not work.plain:
+        # Layout: a glyph of no digit says nothing of its number, so a lost marker shifts
+        # every number after it (the first marker lost: each glyph takes its predecessor's
+        # number). What the words before each glyph cite tells the shift: the matching
+        # follows the notes' texts when that makes two glyphs' words or more fit their
+        # notes better; one fit alone is no evidence against the order.
+        fits = {pos: {mark: FIT * _note_fit(work, pos, mark) for mark in marks} for pos in cands
+                if not work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0].isdigit()}
     places = sorted(set(cands) | set(earlier))
     for pos in cands:
         if _antecedent(work.text, pos, [at for at in places if at < pos]) is not None:
@@ -3033,7 +3075,23 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
             return LOST_FIT
         return 0.0
 
-    return _align(cands, marks, weight, lost)
+    plain = _align(cands, marks, weight, lost)
+    if not fits:
+        return plain
+
+    def fitted(pos: int, mark: str) -> float:
+        w = weight(pos, mark)
+        return w + fits[pos][mark] if w and pos in fits else w
+
+    shifted = _align(cands, marks, fitted, lost)
+
+    def fit(pos: int, mark: str | None) -> float:
+        return fits.get(pos, {}).get(mark, 0.0) if mark is not None else 0.0
+
+    gain = sum(fit(pos, mark) for pos, mark in shifted.items()) \
+        - sum(fit(pos, mark) for pos, mark in plain.items())
+    better = sum(fit(pos, mark) > fit(pos, plain.get(pos)) for pos, mark in shifted.items())
+    return shifted if gain > 0 and better >= LAYOUT_FIT_GLYPHS else plain
 
 
 # The evidence in order of strength: a candidate's weight (1, 0.5, 0.2) > what its note
@@ -3041,6 +3099,7 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
 # (LOST_FIT) > the spread of markers through the text (PLACE_COST, at most).
 LOST_FIT = 0.03
 LOST_DATE = 0.6  # a lost number's note dates the one place it can stand (see _date_sites)
+LAYOUT_FIT_GLYPHS = 2  # glyphs that must fit their notes better for the layout to follow notes
 REPEAT_DISCOUNT = 0.5  # the weight left to a candidate that cites an earlier note again
 PLACE_COST = 0.02  # below the smallest difference of two weights (see _match_in_order)
 WEAK = 0.2  # the plausibility of a weak candidate (see _mark_weight)
@@ -3218,7 +3277,9 @@ def _place_lost(text: str, lo: int, hi: int, marks: list[str],
         else:
             region = None
         if region:
-            sites = enumeration_item_ends(text, *region)
+            sites = enumeration_item_ends(text, *region, joined=left is not None)
+            if left is None and sites and _same_citation(text, sites[-1], right):
+                sites = []  # no enumeration goes on up to the right neighbour's marker
             if len(sites) == len(gap):
                 inserts += [(site, f"[^{mark}]") for site, mark in zip(sites, gap)]
                 j += len(gap)
@@ -3233,11 +3294,23 @@ def _place_lost(text: str, lo: int, hi: int, marks: list[str],
                 sites = _date_sites(text, a, b, notes.get(mark, ""))
                 if len(sites) != 1:
                     sites = _cited_sites(text, a, b, notes.get(mark, ""))
+                if right is not None:
+                    sites = [site for site in sites if not _same_citation(text, site, right)]
                 if len(sites) == 1 and sites[0] > last:
                     inserts.append((sites[0], f"[^{mark}]"))
                     last = sites[0]
         j += len(gap)
     return inserts
+
+
+def _same_citation(text: str, site: int, right: int) -> bool:
+    """The marker at ``right`` ends the citation a place at ``site`` ends too: between them
+    the paragraph goes on naming nothing new (no "the" + capitalised name, no symbol or
+    number of a text), as in "the Convention on the Physical Protection of Nuclear
+    Material, adopted at Vienna on 26 October 1979,²": a lost marker before ``right``
+    stands elsewhere."""
+    between = text[site:right]
+    return "\n\n" not in between and not re.search(r"\bthe [A-Z]|\d+/\d+|\b[A-Z]/", between)
 
 
 DOCUMENT_NOTE_RE = re.compile(r"^(?:See\s+(?:also\s+)?)?[AESaes]/[\w.]+(?:/[\w.]+)+"
@@ -3324,7 +3397,11 @@ def _cited_sites(text: str, lo: int, hi: int, note: str) -> list[int]:
                 quoted = True
             elif ch in "”":
                 quoted = False
-            elif ch == "\n" or (not quoted and ch in ",;:." and text[k + 1:k + 2] in (" ", "\n", "”", "")
+            elif ch == "\n" or (not quoted and ch in ",;:." and (
+                    text[k + 1:k + 2] in (" ", "\n", "”", "")
+                    # (a raised mark read as an apostrophe glued to the stop, the word
+                    # after it lost: "light weapons,’ particular")
+                    or re.match(r"[’'‘] [a-z]", text[k + 1:k + 4]) is not None)
                                 and not _inside_name(text, k)):
                 break
             k += 1
@@ -3368,18 +3445,25 @@ def _date_sites(text: str, lo: int, hi: int, note: str) -> list[int]:
     return sites
 
 
-def enumeration_item_ends(text: str, lo: int, hi: int) -> list[int]:
+def enumeration_item_ends(text: str, lo: int, hi: int, joined: bool = False) -> list[int]:
     """Ends of Title-Case names in an enumeration ("the Convention on the Rights of the Child").
 
     An item opens with "the" + a capitalised word, runs over capitalised words and
     connectors, stops before "and the" / ", the" (the next item) and must hold two
     capitalised words or more. Its end is after the name's last word, or after
-    the comma that follows it (markers follow punctuation).
+    the comma that follows it (markers follow punctuation). ``joined``: the list goes on
+    from ``lo`` (an earlier item's marker): an item follows a list's joiner (a comma,
+    "and", "or", "as well as"), not a phrase ("adopted within the framework of the
+    Wassenaar Arrangement" names no item).
     """
     tokens = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[^\s\ue000]+", text[lo:hi])]
     sites, i = [], 0
     while i < len(tokens) - 1:
         if not (tokens[i][2] == "the" and tokens[i + 1][2][:1].isupper()):
+            i += 1
+            continue
+        if joined and i > 0 and not (tokens[i - 1][2][-1:] in ",;" or tokens[i - 1][2] in ("and", "or")
+                                     or (tokens[i - 1][2] == "as" and i > 1 and tokens[i - 2][2] == "well")):
             i += 1
             continue
         j, caps, end = i + 1, 0, None
@@ -3458,7 +3542,7 @@ def mark_masthead_asterisks(work: Work) -> Work:
 
 MARKER_DOUBLE_STOP_RE = re.compile(r"(?<=[,;:.])(?P<m>\[\^[^\]]+\])[,;:.](?=[ \ue000]*(?:\n|$))")
 MARKER_AFTER_SPACED_STOP_RE = re.compile(r"(?<=[”’\"]) (?P<p>[,;:])(?P<m>\[\^[^\]]+\])")
-MARKER_AFTER_STOP_RE = re.compile(r"(?<=\w)\.(?P<m>\[\^[^\]]+\])(?= [a-z])")
+MARKER_AFTER_STOP_RE = re.compile(r"(?<=[\w”’)])\.(?P<m>\[\^[^\]]+\])(?= [a-z])")  # ("Sources”.[^4] and")
 MARKER_BARE_END_RE = re.compile(r"(?<=[A-Za-z0-9”’)])(?P<p>[.;]?)(?P<m>\[\^[^\]*]+\])"
                                 r"(?=[ \ue000]*\n\n)")
 MARKER_AT_ITEM_END_RE = re.compile(r"(?m)^(?P<n>\d{1,3})\.\s.*?(?P<p>[,:])(?P<m>\[\^[^\]]+\])"

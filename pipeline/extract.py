@@ -88,9 +88,11 @@ class ExtractOptions(BaseModel):
 
     @classmethod
     def from_settings(cls, settings) -> "ExtractOptions":
-        """Options from ``config.settings.Settings`` (byte limit, OCR resolution, language)."""
+        """Options from ``config.settings.Settings`` (byte limit, OCR resolution, language,
+        paper whitening)."""
         return cls(max_bytes=settings.max_input_bytes, ocr_dpi=max(settings.ocr_dpi, 300),
-                   ocr_language=settings.ocr_language)
+                   ocr_language=settings.ocr_language,
+                   ocr_background_lift=settings.ocr_background_lift)
 
 
 def extract(data: bytes, name: str, options: ExtractOptions = ExtractOptions()) -> Extracted:

@@ -654,3 +654,136 @@ def test_a_phrase_the_document_says_everywhere_names_no_earlier_citation():
                  "and Political Rights,’ and to ensure that hate crimes are investigated;\n\n" + c.ANCHOR,
                  [("1", "See resolution 2200 A (XXI), annex."), ("2", "A/71/254, annex.")])
     assert "minorities,[^2] prepared" in out and "Political Rights,[^1] and to ensure" in out
+
+
+# --- readings of a whitened scan (ocr_background_lift) ------------------------------------
+
+def test_a_footnote_block_whose_ocr_size_overshoots_the_body_is_still_found():
+    # Tesseract's x-height of short footnote lines can exceed the body's (12.7 pt over
+    # 10.8 pt); set out to the left of the body and opening with marks, they are the block.
+    def line(text, top, size=10.8, sup=(), x0=109.0):
+        return Line(text=text, x0=x0, x1=500.0, top=top, bottom=top + 11, size=size,
+                    superscripts=list(sup))
+    body = [line("The General Assembly,", 100)] + [
+        line(f"Noting the matter number {i} of the session in the region and the world,", 118 + 14 * i)
+        for i in range(8)] + [line("1. Takes note of the report of the Secretary-General;1", 240,
+                                   sup=[(54, 55)])]
+    notes = [line("* Reissued for technical reasons on 20 March 2008.", 736, 12.7, [(0, 1)], 93),
+             line("A/62/257.", 750, 12.4, (), 94),
+             line("2 United Nations, Treaty Series, vol. 1042, No. 15705.", 762, 12.4, (), 93)]
+    page = Page(number=1, method="ocr", width=595, height=842, lines=body + notes)
+    cleaned = c.clean(Extracted(source_name="t.pdf", media_type="application/pdf", pages=[page]))
+    assert [f.mark for f in cleaned.footnotes] == ["*", "1", "2"]
+    assert cleaned.footnotes[1].text == "A/62/257."
+
+
+def test_a_used_number_after_a_complete_note_is_a_misread_mark():
+    # A raised 5 read as a full-size "3": no later note is numbered 3, and a complete
+    # note does not go on with a number before a capital.
+    lines = note_lines("’ Resolution 59/290, annex.", "? United Nations, Treaty Series, vol. 1456.",
+                       "3 International Atomic Energy Agency, Code of Conduct.",
+                       "* Ibid. (Vienna, 2012).", "3 A/68/156.", "® See International Atomic Energy "
+                       "Agency, Nuclear Security.")
+    assert c.number_notes(lines, 1) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_layout_glyphs_follow_their_notes_when_the_first_marker_was_lost():
+    # The first marker was lost; each glyph's words cite the note after the next number
+    # in order (a treaty after "the Convention ..., adopted at Vienna", a report after
+    # "the report of"): the numbering follows the notes, not the shift.
+    notes = [("1", "Resolution 59/290, annex."), ("2", "United Nations, Treaty Series, vol. 1456."),
+             ("3", "A/69/129 and Add.1.")]
+    body = (HEAD + "Recalling the Convention on Roads, adopted on 13 April 2005,\n\n"
+            "Recalling also the Convention on Ports, adopted at Vienna on 26 October 1979,\ue100 "
+            "and its amendment,\n\nTaking note of the report of the Secretary-General,\ue101 which "
+            "records progress,\n\n1. Decides to act.\n\n" + c.ANCHOR)
+    work = text_work(body, notes, plain=False)
+    work.glyphs = [("?", True), ("’", True)]
+    out = c.number_footnote_markers(work).text
+    assert "26 October 1979,[^2] and" in out and "Secretary-General,[^3] which" in out
+    # one glyph fitting another note is no evidence against the order
+    one = text_work(body.replace("Taking note of the report of the Secretary-General,\ue101",
+                                 "Taking note of the work of the Council,"), notes[:2], plain=False)
+    one.glyphs = [("?", True)]
+    assert "26 October 1979,[^1] and" in c.number_footnote_markers(one).text
+
+
+def test_a_lost_marker_does_not_go_inside_the_citation_the_next_marker_ends():
+    # Marker 1 lost: "the Convention on ... Material," is the name whose citation marker 2
+    # ends after "adopted at Vienna on ...", not an enumeration's item of its own.
+    text = ("Recalling the Convention on Roads, adopted on 13 April 2005,\n\n"
+            "Recalling further the Convention on the Physical Protection of Nuclear Material, "
+            "adopted at Vienna on 26 October 1979,X and the amendment thereto,\n\n")
+    right = text.index("X")
+    inserts = c._place_lost(text, 0, len(text), ["1", "2"], {right: "2"},
+                            {"1": "Resolution 59/290, annex.", "2": "United Nations, Treaty Series."})
+    assert all(pos < text.index("\n\n") for pos, _ in inserts)  # not in marker 2's citation
+
+
+def test_a_lone_digit_at_a_paragraph_end_is_its_own_marker_in_layout_too():
+    # The stop and the raised 2 read as " 2": the digit takes only its own number.
+    work = text_work(HEAD + "Recalling the Convention on Roads,\ue100\n\n"
+                     "Noting the summary prepared by the President of the General Assembly 2\n\n"
+                     "Noting also the 2005 Summit Outcome,\n\n1. Decides to act.\n\n" + c.ANCHOR,
+                     [("1", "United Nations, Treaty Series, vol. 1."), ("2", "A/61/515.")], plain=False)
+    work.glyphs = [("’", True)]
+    for step in (c.mark_marker_glyphs, c.number_footnote_markers, c.fix_marker_punctuation):
+        work = step(work)
+    assert "General Assembly,[^2]\n\nNoting also" in work.text
+    assert "[^1]" in work.text and "Summit Outcome,\n\n" in work.text
+
+
+def test_a_paragraph_ends_after_its_marker_and_a_raised_speck():
+    # "adopted on 25 June 1993,° °": the mark and a speck OCR also saw raised
+    assert c.ends_paragraph("Recalling the Vienna Declaration, adopted on 25 June 1993,\ue100 \ue101")
+    assert not c.ends_paragraph("Recalling the Vienna Declaration and Programme of \ue100 \ue101")
+
+
+def test_a_name_in_a_phrase_after_a_marker_is_no_enumerations_item():
+    # Marker 2 lost (OCR merged it with the next word): "of the Wassenaar Arrangement"
+    # after marker 1 names where the elements were adopted, not a second listed item.
+    text = ("Noting the “Elements for Export Controls of Air Defence Systems”,X adopted within "
+            "the framework of the Wassenaar Arrangement in 2003,\n\n"
+            "Welcoming the report of the Secretary-General on small arms, particular,\n\n")
+    left = text.index("X")
+    assert c._place_lost(text, 0, len(text), ["1", "2"], {left: "1"}) == []
+    listed = text.replace("adopted within the framework of", "and")
+    left = listed.index("X")
+    assert c._place_lost(listed, 0, len(listed), ["1", "2"], {left: "1"}) == [
+        (listed.index("Arrangement") + len("Arrangement"), "[^2]")]
+
+
+def test_a_line_after_a_short_complete_note_opens_the_next_one():
+    # The asterisk note ends far from the right edge: "Resolution 59/290, annex." below it
+    # is note 1 with its mark lost, not the asterisk note going on; "3.International" is
+    # note 3 with the space after its number lost.
+    lines = note_lines("” Reissued for technical reasons on 3 November 2014.", "Resolution 59/290, annex.",
+                       "* United Nations, Treaty Series, vol. 1456, No. 24631.",
+                       "3.International Atomic Energy Agency, Code of Conduct on the Safety of",
+                       "4 Ibid. (Vienna, 2012).")
+    for line in lines[1:4]:
+        line.after_short = True  # (the lines before them end at a third of the width)
+    assert c.number_notes(lines, 1, "*", star_evidence=True) == ["*", "1", "2", "3", "4"]
+    full = note_lines("1 See the report of the Conference on Roads, held at Vienna in 2012.",
+                      "Resolution 59/290 was adopted on the same day.", "2 A/69/129.")
+    assert c.number_notes(full, 1) == ["1", None, "2"]  # a full line: the note goes on
+
+
+def test_a_lost_document_marker_goes_to_the_stop_with_an_apostrophe_glued_to_it():
+    # OCR read the raised 2 as "’" glued to the stop and lost the word after it ("in").
+    text = ("Recalling the Declaration on Ports,X\n\nWelcoming the report of the Secretary-General "
+            "on small arms and light weapons,’ particular the information it contains on stockpile "
+            "management,\n\n")
+    left = text.index("X")
+    inserts = c._place_lost(text, 0, len(text), ["1", "2"], {left: "1"},
+                            {"1": "Resolution 70/1.", "2": "A/69/135."})
+    assert inserts == [(text.index("weapons,") + len("weapons,"), "[^2]")]
+
+
+def test_a_full_stop_after_a_quotations_close_before_a_marker_is_a_comma():
+    work = text_work(HEAD + "Noting the “Guidance on the Import and Export of Radioactive Sources”.\ue100 "
+                     "and encouraging States to apply it,\n\n1. Decides to act.\n\n" + c.ANCHOR,
+                     [("1", "Ibid. (Vienna, 2012).")], plain=False)
+    work.glyphs = [("*", True)]  # the raised 4 as OCR read it
+    out = c.fix_marker_punctuation(c.number_footnote_markers(work)).text
+    assert "Radioactive Sources”,[^1] and encouraging" in out
