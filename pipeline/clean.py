@@ -312,6 +312,12 @@ def _symbol_token(token: str) -> str | None:
     return repair_symbol(re.sub(r"^[^A-Za-z]+|[^A-Za-z0-9]+$", "", token))
 
 
+def _symbol_words(text: str) -> list[str]:
+    """``text``'s words, a committee symbol OCR split after its ``C.`` (``AIC. 2/61/L.40``)
+    closed into one."""
+    return re.sub(r"(?<![\w/])((?:A[/IlJ|1!’']{0,2}|N)C[.,]) (?=[1-6]/\d)", r"\1", text).split()
+
+
 def own_symbol(lines: list[WorkLine]) -> str | None:
     """The document's own symbol as its first lines print it (page 1's masthead).
 
@@ -320,7 +326,7 @@ def own_symbol(lines: list[WorkLine]) -> str | None:
     job number or barcode (the top of the next page). The symbol most such headers print
     is the document's."""
     for line in [ln for ln in lines if ln.role == "body"][:6]:
-        for token in line.text.split():
+        for token in _symbol_words(line.text):
             symbol = _symbol_token(token)
             if symbol:
                 return symbol
@@ -330,7 +336,7 @@ def own_symbol(lines: list[WorkLine]) -> str | None:
         p = prev.text.strip()
         if not (JOB_TOKEN_RE.match(p) or BARCODE_TOKEN_RE.search(p) or JOB_NUMBER_RE.match(p)):
             continue
-        tokens = [w for w in line.text.split() if re.search(r"[A-Za-z0-9]", w)]
+        tokens = [w for w in _symbol_words(line.text) if re.search(r"[A-Za-z0-9]", w)]
         symbols = [s for w in tokens if (s := _symbol_token(w))]
         if len(symbols) == 1 and is_noisy_furniture(line.text, symbols[0]):
             headers[symbols[0]] += 1
@@ -343,7 +349,7 @@ def is_noisy_furniture(text: str, own: str | None) -> bool:
     t = text.strip()
     if JOB_TOKEN_RE.match(t) or BARCODE_TOKEN_RE.search(t):
         return True
-    tokens = [w for w in t.split() if re.search(r"[A-Za-z0-9]", w)]
+    tokens = [w for w in _symbol_words(t) if re.search(r"[A-Za-z0-9]", w)]
     symbols = [w for w in tokens if _symbol_token(w)]
     if own is None or len(symbols) != 1 or _symbol_token(symbols[0]) != own:
         return False

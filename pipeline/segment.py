@@ -97,14 +97,17 @@ def read_masthead(doc: Document, lines: list[str], furniture: list[str],
 
 AGENDA_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*\.?\s*\(([a-z])[)}\]])?")
 # What is left of a sub-item label OCR could not read: "()", "€)" ("(c" read as one glyph).
-DAMAGED_SUB_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)\s*\.?\s*(?P<rest>[(\[{€¢]\W{0,2}[)}\]]?)\s*\W?$")
+# Or the bracket read as a letter, the letter as another: "51 te)" for "51 (c)".
+DAMAGED_SUB_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)\s*\.?\s*"
+                                 r"(?P<rest>[(\[{€¢]\W{0,2}[)}\]]?|[^\s\d]{1,2}[)}\]])\s*\W?$")
 REPORT_PART_RE = re.compile(r"\(A/\d{2}/\d{1,4}/Add\.(\d{1,2})\)")
 
 
 def agenda_item(lines: list[str], cleaned_away: list[str] = ()) -> str | None:
     """``Agenda item 51 (c)`` -> "51 (c)" (OCR's ``(b}`` too).
 
-    When the letter is unreadable but a remnant shows one was printed (in the line, or in
+    When the letter is unreadable but a remnant shows one was printed (``€)``, or the
+    bracket and letter read as other letters: ``te)`` for ``(c)``; in the line, or in
     the line as it was before cleaning dropped the remnant as a speck), it is read from the
     remnant's shape (``€``, ``¢``: a c) or else from the committee's report in the report
     line: the report on an item's sub-item (a), (b), (c) is that report's Add.1, Add.2,
@@ -174,6 +177,8 @@ def symbol_readings(line: str, masthead: bool = True) -> list[str]:
     # A space OCR put next to a slash, or after "Rev." ("L.10/ Rev.1", "L.10 /Rev. 1").
     line = re.sub(r"(?<=[A-Za-z0-9.]) (?=/(?:Rev|Add|Corr)\b)|(?<=\d/) (?=(?:Rev|Add|Corr|L)\.)"
                   r"|(?:(?<=/Rev\.)|(?<=/Add\.)|(?<=/Corr\.)) (?=\d)", "", line)
+    # A space OCR put after a committee's "C." ("AIC. 2/61/L.40/Rev.1": a header or footer).
+    line = re.sub(r"(?<![\w/])((?:A[/IlJ|1!’']{0,2}|N)C[.,]) (?=[1-6]/\d)", r"\1", line)
     out = []
     for m in re.finditer(rf"{SYMBOL_RE.pattern}|{OCR_SYMBOL_RE.pattern}", line):
         token = m.group(0).rstrip(".,;:")
@@ -288,7 +293,8 @@ def find_date(lines: list[str]) -> str | None:
     return None
 
 
-SPONSOR_RE = re.compile(r"^(?P<who>.+?)\s*:\s*(?:revised )?draft\W{0,2} (?:resolution|decision)\W{0,2}$")
+# OCR may read the colon as a semicolon ("Sri Lanka’; draft resolution").
+SPONSOR_RE = re.compile(r"^(?P<who>.+?)\s*[:;]\s*(?:revised )?draft\W{0,2} (?:resolution|decision)\W{0,2}$")
 
 
 def title_and_sponsors(lines: list[str]) -> tuple[str | None, list[str]]:

@@ -173,3 +173,60 @@ def test_an_unreadable_masthead_symbol_is_read_from_the_running_header():
     assert [p.number for p in doc.operative] == ["1", "2", "3"]
     assert not any("L.14" in p.text for p in doc.operative)  # the header is furniture
     assert "A/C.1/69/L.14" not in doc.cites
+
+
+# --- mastheads read off whitened scans (issue #4) ------------------------------------------
+
+def test_a_header_symbol_split_after_the_committee_is_a_reading():
+    # OCR puts a space after a committee's "C." in a running header or footer
+    assert symbol_readings("\"AIC. 2/58/L.37/Rev.1", masthead=False) == ["A/C.2/58/L.37/Rev.1"]
+    assert symbol_readings("NC. 6/63/L.10") == ["A/C.6/63/L.10"]
+    # a page number after "C." stays no symbol's part
+    assert symbol_readings("see para. C. 2/3 above") == []
+
+
+def test_an_unreadable_masthead_symbol_is_read_from_a_header_split_after_the_committee():
+    doc = doc_of("United Nations AC, 2158/2 37/Rev.1\n\nGeneral Assembly Dist Limited\n\n"
+                 "Original: English\n\nFifty-eighth session\nSecond Committee\nAgenda item 93 (c)\n\n"
+                 "Morocco*: revised draft resolution\nPromotion of new and renewable sources of energy",
+                 furniture=["03-61234 (E) oo oe , . #0361234\"", "\"AIC. 2/58/L.37/Rev.1"])
+    assert (doc.symbol, doc.session, doc.kind, doc.body) == (
+        "A/C.2/58/L.37/Rev.1", 58, "revised draft resolution", "General Assembly, Second Committee")
+
+
+@pytest.mark.parametrize("line", [
+    "Chile, Fiji, Ghana, New Zealand’; draft resolution",  # the colon read as a semicolon
+    "Chile, Fiji, Ghana, New Zealand* ; draft resolution",
+])
+def test_a_sponsor_line_with_its_colon_misread_still_opens_the_title(line):
+    title, sponsors = title_and_sponsors([line, "Cooperatives in social development"])
+    assert (title, sponsors) == ("Cooperatives in social development",
+                                 ["Chile", "Fiji", "Ghana", "New Zealand"])
+
+
+@pytest.mark.parametrize("label, report, item", [
+    # the sub-item's bracket read as a letter, its letter as another: the report's Add.N tells it
+    ("Agenda item 93 te)", "[on the report of the Second Committee (A/58/484/Add.3)]", "93 (c)"),
+    ("Agenda item 70 tb}", "[on the report of the Third Committee (A/62/435/Add.2)]", "70 (b)"),
+    ("Agenda item 70 fe)", "[on the report of the Third Committee (A/62/435/Add.1)]", "70 (a)"),
+    # without a report that tells the letter, the item stays without one
+    ("Agenda item 93 te)", "[without reference to a Main Committee (A/58/L.50)]", "93"),
+])
+def test_a_damaged_sub_item_label_is_read_from_the_report(label, report, item):
+    from pipeline.segment import agenda_item
+
+    lines = ["Fifty-eighth session", label,
+             "Resolution adopted by the General Assembly on 22 December 2003", report]
+    assert agenda_item(lines) == item
+
+
+def test_a_running_header_split_after_the_committee_is_furniture_of_a_plain_ocr_text():
+    from pipeline.clean import clean, own_symbol
+    from pipeline.extract import extract
+
+    text = OCR_TWO_PAGES.replace("\nAIC.1/69/L.14\n", "\nAIC. 1/69/L.14 :\n")
+    cleaned = clean(extract(text.encode(), "draft.ocr.txt"))
+    doc = segment(cleaned)
+    assert doc.symbol == "A/C.1/69/L.14"
+    assert not any("L.14" in p.text for p in doc.operative)  # the header is furniture
+    assert any("L.14" in f for f in cleaned.furniture)
