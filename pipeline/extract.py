@@ -1055,7 +1055,15 @@ def raised_tail(image: GrayImage, x0: int, x1: int, baseline: float,
     runs = _ink_runs(image, x0, x1, top, round(baseline + metrics.descender),
                      x_height=xh, floor=round(baseline - 0.3 * xh), reverse=True)
     tail: list[InkRun] = []
+    # Ink going on past x1 is the next word's (its box may start a few columns into its
+    # first letter's grey edge): a grounded run cut there is no letter of this word.
+    past = image.array[max(top, 0):round(baseline + metrics.descender), x1:x1 + 1]
+    cut = x1 < image.width and bool((past < 150).any())
     for run in runs:
+        if cut and run.right == x1 - 1 and run.low >= baseline - 0.3 * xh:
+            cut = False
+            continue
+        cut = False
         if run.ink < max(4, 0.01 * xh * xh):
             continue  # noise
         if run.high >= baseline - 0.1 * xh and run.low - run.high < 0.3 * xh:
@@ -1097,6 +1105,56 @@ def marker_shaped(runs: list[InkRun], baseline: float, metrics: _LineMetrics) ->
             and width <= 1.4 * xh)
 
 
+def _at_half_contrast(image: GrayImage, runs: list[InkRun], baseline: float,
+                      metrics: _LineMetrics) -> list[InkRun]:
+    """The raised runs as one cluster measured at half its own contrast: where the ink is
+    darker than halfway from the paper to the cluster's darkest pixel (rows with two such
+    pixels). A faint scan's thin strokes (the stem of a "7", the diagonal of a "2") stay
+    lighter than the fixed ink threshold that the glyph's heavy part passes, and the
+    glyph looks a quote mark's height. The runs as they are when that level is no lighter
+    than the threshold, or the ink goes on down to the line's letters (no raised glyph)."""
+    if not runs:
+        return runs
+    xh = metrics.x_height
+    x0, x1 = runs[0].left, runs[-1].right + 1
+    top = max(round(baseline - metrics.cap_height - 0.45 * xh), 0)
+    floor = round(baseline - 0.3 * xh)
+    a = image.array
+    box = a[top:floor, x0:x1]
+    if box.size == 0:
+        return runs
+    margin = round(xh)
+    paper = float(np.median(a[top:floor, max(x0 - margin, 0):x1 + margin]))
+    level = (paper + float(box.min())) / 2
+    if level <= 150:
+        return runs
+    inked = (box < level).sum(axis=1) >= 2
+    high = min(r.high for r in runs) - top
+    low = max(r.low for r in runs) - top
+    while high > 0 and inked[high - 1]:
+        high -= 1
+    while low + 1 < len(inked) and inked[low + 1]:
+        low += 1
+    if low + 1 >= len(inked):
+        return runs  # it reaches down to the letters
+    return [InkRun(x0, x1 - 1, top + low, top + high, sum(r.ink for r in runs))]
+
+
+def _quote_then_mark(tail: list[InkRun], baseline: float, metrics: _LineMetrics) -> bool:
+    """The raised ink is a quote mark and a marker after it (``Systems”²``): short runs
+    (under 0.45 x-height, a quote's strokes) at the marker's top, apart from a
+    marker-shaped cluster right of them."""
+    xh = metrics.x_height
+    for k in range(1, len(tail)):
+        lead, mark = tail[:k], tail[k:]
+        if (all(r.low - r.high + 1 < 0.45 * xh
+                and abs(r.high - min(m.high for m in mark)) <= 0.3 * xh for r in lead)
+                and mark[0].left - lead[-1].right >= 0.15 * xh
+                and marker_shaped(mark, baseline, metrics)):
+            return True
+    return False
+
+
 def _letter_shaped(run: InkRun, punct: str, metrics: _LineMetrics) -> bool:
     """The run is a letter's rather than the punctuation ``punct``'s: a period or comma is
     short, a colon or semicolon narrow."""
@@ -1134,7 +1192,12 @@ def _superscript_spans(word: OcrWord, image: GrayImage, baseline: float, x_size:
                 return [], text
         return [(0, len(text))], text
     tail, before = raised_tail(image, word.left, limit, baseline, metrics)
-    shaped = marker_shaped(tail, baseline, metrics)
+    shaped = marker_shaped(tail, baseline, metrics) or marker_shaped(
+        _at_half_contrast(image, tail, baseline, metrics), baseline, metrics)
+    if shaped and before is None and text in (":", ";"):
+        # A colon OCR read apart from any word, with no ink on the baseline (a colon's
+        # lower dot sits there) and a marker's raised shape: OCR's reading of a marker.
+        return [(0, len(text))], text
     if shaped and before is not None and text[-1] in ".,;:" and len(text) > 1 \
             and text[-2].isalpha() and _letter_shaped(before, text[-1], metrics):
         # The word's last ink is a letter and a raised mark, yet OCR read punctuation at
@@ -1155,6 +1218,11 @@ def _superscript_spans(word: OcrWord, image: GrayImage, baseline: float, x_size:
         # ("Cairo,!", "Morocco’:").
         mark, punct = match.group("mark"), match.group("punct")
         glued = (match.start("mark"), match.end("mark"))
+        if (shaped and not punct and may_add and match.end("mark") == len(text)
+                and all(ch in _QUOTE_LIKE for ch in mark)
+                and _quote_then_mark(tail, baseline, metrics)):
+            # OCR read the quote and dropped the marker after it: the marker is unknown.
+            return [(len(text), len(text) + len(UNKNOWN_MARK))], text + UNKNOWN_MARK
         if shaped and not punct:
             return [glued], text
         quote = all(ch in _QUOTE_LIKE for ch in mark)

@@ -562,15 +562,16 @@ def test_seed_ocr_text_reads_as_text():
 
 # --- raised markers from the pixels (synthetic line images, no Tesseract) ---------------
 
-def _line_image(ink_boxes) -> "GrayImage":
-    """A white 300-dpi strip with black boxes (x0, y0, x1, y1 inclusive); baseline at y=70."""
+def _line_image(ink_boxes, paper: int = 255) -> "GrayImage":
+    """A white 300-dpi strip with black boxes (x0, y0, x1, y1 inclusive; a fifth value: the
+    box's grey) on paper of grey ``paper``; baseline at y=70."""
     from pipeline.extract import GrayImage
 
     width, height = 260, 100
-    pixels = bytearray(b"\xff" * width * height)
-    for x0, y0, x1, y1 in ink_boxes:
+    pixels = bytearray(bytes([paper]) * width * height)
+    for x0, y0, x1, y1, *grey in ink_boxes:
         for y in range(y0, y1 + 1):
-            pixels[y * width + x0:y * width + x1 + 1] = b"\x00" * (x1 - x0 + 1)
+            pixels[y * width + x0:y * width + x1 + 1] = bytes(grey or [0]) * (x1 - x0 + 1)
     return GrayImage(width, height, bytes(pixels), 300)
 
 
@@ -580,12 +581,12 @@ _COMMA = (104, 64, 107, 75)
 _METRICS = dict(x_height=21.0, ascender=9.0, descender=9.0)
 
 
-def _spans(text, boxes, right, limit=190):
+def _spans(text, boxes, right, limit=190, left=20, paper=255):
     from pipeline.extract import OcrWord, _LineMetrics, _superscript_spans
 
-    word = OcrWord(text, 20, 40, right, 76)
-    return _superscript_spans(word, _line_image(boxes), 70.0, 39.0, _LineMetrics(**_METRICS),
-                              limit)
+    word = OcrWord(text, left, 40, right, 76)
+    return _superscript_spans(word, _line_image(boxes, paper), 70.0, 39.0,
+                              _LineMetrics(**_METRICS), limit)
 
 
 def test_a_marker_ocr_dropped_is_exposed_as_an_unknown_raised_mark():
@@ -606,6 +607,56 @@ def test_raised_ink_inside_a_word_ending_in_a_letter_is_not_a_dropped_marker():
     hook = (96, 40, 100, 55)  # the right part of a letter, raised (an f's hook), in the box
     letters = [(20, 49, 40, 70), (44, 49, 70, 70), (74, 49, 92, 70)]
     assert _spans("of", letters + [hook], right=100) == ([], "of")
+
+
+# A degraded greyscale scan as rendered: grey paper, dark heavy strokes, faint thin ones.
+_PAPER = 240
+# A raised "7": its dark bar (top 30 px above the baseline) and its thin stem, grey 160 (lighter
+# than the fixed ink threshold), 17 px tall in all; at the threshold only the bar, 6 px tall.
+_FAINT_SEVEN = [(114, 40, 121, 45, 90), (115, 46, 117, 56, 160)]
+
+
+def test_a_faint_raised_marker_is_measured_at_its_own_contrast():
+    # "Add.1,⁷" read as "Add.1,’": the glyph is a marker's height, no quote mark's.
+    boxes = _LETTERS + [_COMMA + (60,)] + _FAINT_SEVEN
+    assert _spans("Add.1,’", boxes, right=121, paper=_PAPER) == ([(6, 7)], "Add.1,’")
+    assert _spans("Add.1,", boxes, right=107, paper=_PAPER) == ([(6, 7)], "Add.1,?")
+    # A faint quote mark stays a quote mark: its strokes are short however light.
+    quote = [(104, 40, 106, 44, 90), (104, 45, 106, 47, 160),
+             (109, 40, 111, 44, 90), (109, 45, 111, 47, 160)]
+    assert _spans("action”", _LETTERS + quote, right=111, paper=_PAPER) == ([], "action”")
+    # A faint stroke going on down to the baseline is a letter's, not a raised glyph's.
+    tall = [(114, 40, 121, 45, 90), (115, 46, 117, 70, 160)]
+    assert _spans("Add.1,", _LETTERS + [_COMMA + (60,)] + tall, right=107,
+                  paper=_PAPER) == ([], "Add.1,")
+
+
+def test_a_loose_colon_with_a_marker_shape_is_a_marker_and_a_real_colon_is_not():
+    # OCR read a raised "1" standing apart after "2005," as a word ":" of its own.
+    mark = (114, 40, 117, 55)
+    assert _spans(":", [mark], right=117, left=112, limit=None) == ([(0, 1)], ":")
+    # A colon: a dot at the x-height and a dot on the baseline.
+    colon = [(114, 50, 117, 53), (114, 66, 117, 70)]
+    assert _spans(":", colon, right=117, left=112, limit=None) == ([], ":")
+    # A lone speck read as ":" is too small for a marker.
+    assert _spans(":", [(114, 44, 118, 48)], right=118, left=112, limit=None) == ([], ":")
+
+
+def test_a_quote_then_a_marker_keeps_the_quote_and_exposes_the_marker():
+    # "Systems”²" read as "Systems”": the quote's two short strokes, then a raised "2".
+    quote = [(104, 42, 106, 50), (109, 42, 111, 50)]
+    two = (118, 40, 126, 55)
+    assert _spans("Systems”", _LETTERS + quote + [two], right=111) == ([(8, 9)], "Systems”?")
+    # The quote alone is no marker; a marker read as a quote is one.
+    assert _spans("Systems”", _LETTERS + quote, right=111) == ([], "Systems”")
+    assert _spans("Rights’", _LETTERS + [(104, 40, 107, 55)], right=107) == ([(6, 7)], "Rights’")
+
+
+def test_the_next_words_first_letter_cut_by_its_box_does_not_ground_a_marker():
+    # "weapons,³’ particular": the next word's box starts two columns into its "p", whose
+    # grey edge lies inside this word's window; the raised "3" is read as "’".
+    boxes = _LETTERS + [_COMMA, (112, 40, 119, 55), (126, 49, 140, 78)]
+    assert _spans("weapons,’", boxes, right=119, limit=128) == ([(8, 9)], "weapons,’")
 
 
 def test_a_speck_under_a_raised_marker_does_not_ground_it():
