@@ -558,3 +558,16 @@ def assemble_pdf(objects: list[bytes]) -> bytes:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1, xref)
     return bytes(out)
+
+
+def line_image(ink_boxes, paper: int = 255) -> "GrayImage":
+    """For the raised-marker tests: a 300-dpi line strip with black boxes (x0, y0, x1, y1
+    inclusive; a fifth value: the box's grey) on paper of grey ``paper``; baseline at y=70."""
+    from pipeline.extract import GrayImage
+
+    width, height = 260, 100
+    pixels = bytearray(bytes([paper]) * width * height)
+    for x0, y0, x1, y1, *grey in ink_boxes:
+        for y in range(y0, y1 + 1):
+            pixels[y * width + x0:y * width + x1 + 1] = bytes(grey or [0]) * (x1 - x0 + 1)
+    return GrayImage(width, height, bytes(pixels), 300)

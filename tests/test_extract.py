@@ -562,19 +562,6 @@ def test_seed_ocr_text_reads_as_text():
 
 # --- raised markers from the pixels (synthetic line images, no Tesseract) ---------------
 
-def _line_image(ink_boxes, paper: int = 255) -> "GrayImage":
-    """A white 300-dpi strip with black boxes (x0, y0, x1, y1 inclusive; a fifth value: the
-    box's grey) on paper of grey ``paper``; baseline at y=70."""
-    from pipeline.extract import GrayImage
-
-    width, height = 260, 100
-    pixels = bytearray(bytes([paper]) * width * height)
-    for x0, y0, x1, y1, *grey in ink_boxes:
-        for y in range(y0, y1 + 1):
-            pixels[y * width + x0:y * width + x1 + 1] = bytes(grey or [0]) * (x1 - x0 + 1)
-    return GrayImage(width, height, bytes(pixels), 300)
-
-
 # x-height letters (three "letters" with gaps between) from the baseline (70) up 21 pixels
 _LETTERS = [(20, 49, 40, 70), (44, 49, 70, 70), (74, 49, 100, 70)]
 _COMMA = (104, 64, 107, 75)
@@ -585,7 +572,7 @@ def _spans(text, boxes, right, limit=190, left=20, paper=255):
     from pipeline.extract import OcrWord, _LineMetrics, _superscript_spans
 
     word = OcrWord(text, left, 40, right, 76)
-    return _superscript_spans(word, _line_image(boxes, paper), 70.0, 39.0,
+    return _superscript_spans(word, docgen.line_image(boxes, paper), 70.0, 39.0,
                               _LineMetrics(**_METRICS), limit)
 
 

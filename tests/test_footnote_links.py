@@ -2,6 +2,7 @@
 
 from pipeline import clean as c
 from pipeline.model import Extracted, Footnote, Line, Page
+from tests.docgen import line_image
 
 HEAD = "The General Assembly,\n\n"
 
@@ -490,23 +491,11 @@ def test_a_common_name_is_no_evidence_of_a_repeat():
 
 # --- raised marks in the pixels ----------------------------------------------------------------
 
-def _strip(ink_boxes):
-    """A white 300-dpi strip with black boxes (x0, y0, x1, y1 inclusive); baseline at y=70."""
-    from pipeline.extract import GrayImage
-
-    width, height = 260, 100
-    pixels = bytearray(b"\xff" * width * height)
-    for x0, y0, x1, y1 in ink_boxes:
-        for y in range(y0, y1 + 1):
-            pixels[y * width + x0:y * width + x1 + 1] = b"\x00" * (x1 - x0 + 1)
-    return GrayImage(width, height, bytes(pixels), 300)
-
-
 def _word_spans(text, boxes, left, right, top=40, bottom=76, limit=190):
     from pipeline.extract import OcrWord, _LineMetrics, _superscript_spans
 
     word = OcrWord(text, left, top, right, bottom)
-    return _superscript_spans(word, _strip(boxes), 70.0, 39.0,
+    return _superscript_spans(word, line_image(boxes), 70.0, 39.0,
                               _LineMetrics(x_height=21.0, ascender=9.0, descender=9.0), limit)
 
 
