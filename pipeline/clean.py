@@ -621,7 +621,8 @@ def mark_small_type_footnotes(work: Work) -> Work:
         for k in range(len(lines) - 1, -1, -1):
             score += 1 if _footnote_evidence(lines[k], layout, work) > 0 else -1
             if score > best or (score == best and best_k is not None and score > 0
-                                and _footnote_mark(lines[k], work)):
+                                and _footnote_mark(lines[k], work)
+                                and not _continues_line_above(lines, k, work)):
                 best, best_k = score, k
         if best_k is None or best < 1:
             continue
@@ -680,6 +681,17 @@ def mark_small_type_footnotes(work: Work) -> Work:
             if not mark.startswith("*"):
                 expected = int(mark) + 1
     return work
+
+
+def _continues_line_above(lines: list[WorkLine], k: int, work: Work) -> bool:
+    """A "marked" line whose text goes on in lower case from a body line left mid-sentence
+    (``... agricultural research for`` / ``* development in 2018,``: a speck OCR read as a
+    raised mark) is that sentence's next line, not a footnote opening at the page foot."""
+    mark = _footnote_mark(lines[k], work)
+    if k == 0 or not mark or not mark[1][:1].islower():
+        return False
+    above = lines[k - 1].text.rstrip()
+    return bool(above) and above[-1].isalpha() and lines[k - 1].role == "body"
 
 
 def _star_evidence(text: str, work: Work) -> bool:
@@ -1955,6 +1967,10 @@ LOOSE_END_DIGIT_RE = re.compile(r"(?<=[A-Za-z]) (?P<d>\d{1,2})(?=[ \ue000]*(?:\n
 # ... and a raised mark after a quotation's close and stop, with a stray quote OCR added
 # after it at the paragraph's end (``economy”;*”``): the mark, without the speck.
 MARK_THEN_SPECK_RE = re.compile(r"(?<=[”’\"][,;:.])(?P<g>[*™®°!?]|\d{1,2})[”’\"'](?=[ \ue000]*(?:\n|$))")
+# What follows a plural's possessive apostrophe (``farmers’ organizations``): a lower-case
+# word that is no connective a sentence goes on with after a marker (``rights’ and``).
+POSSESSIVE_RE = re.compile(r" (?!(?:and|or|of|in|on|for|to|the|as|at|by|with|which|that|from"
+                           r"|is|are|was|were|be|including|adopted|entitled|held)\b)[a-z]{2,}")
 MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November"
           "|December")
 # A date's year with a marker digit glued on (``24 April 19633``): a date's year has four
@@ -2010,6 +2026,9 @@ def mark_marker_glyphs(work: Work) -> Work:
         glyph = m.group("g") or m.group("y") or m.group("q")
         if not work.plain and (m.group("y") or glyph in QUOTE_LIKE_MARKS):
             return None  # plain text's readings only: the layout path sees raised marks
+        if glyph in "’'" and POSSESSIVE_RE.match(m.string, m.end()) \
+                and re.search(r"(?<![A-Za-z])[a-z]+s$", m.string[max(0, m.start() - 30):m.start()]):
+            return None  # a plural's possessive: "farmers’ organizations"
         return work.add_glyph(glyph)
 
     rewrite(work, "mark_marker_glyphs", GLUED_AFTER_WORD_RE, after_word, footnotes=False,
@@ -2789,7 +2808,9 @@ def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str],
             continue
         if glyph.isdigit():
             before = text[max(0, pos - 12):pos]
-            if glyph in first and re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’])$", before) \
+            # (or to the stop after a complete year: "Decade of Family Farming, 2019–2028;5")
+            if glyph in first and re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’]"
+                                            r"|(?<![\d.])(?:19|20)\d\d[,;])$", before) \
                     and not ABBREVIATION_END_RE.search(before):  # "Add.1": a document's part
                 edits[pos] = f"[^{glyph}]"
             continue

@@ -347,6 +347,30 @@ def test_layout_ocr_marks_are_recovered_from_the_footnote_sequence():
         "world,[^1]", "world,[^2]", "world,"]
 
 
+def test_layout_ocr_speck_read_as_a_mark_at_the_page_foot_keeps_the_sentence_going():
+    # A speck OCR read as a raised "*" opens the line that goes on with "research for": the
+    # sentence, and the paragraph after it, stay body text above the small-type notes.
+    body = [_layout_line("The General Assembly,", 100, x0=144, x1=241)] + _paragraphs(118, 3, {0, 1})
+    foot = [_layout_line("Welcoming the contributions of the Consultative Group on International", 640, x0=144),
+            _layout_line("Research, which invested some 850 million dollars in agricultural research for",
+                         652),
+            _layout_line("* development in 2018,", 664, x0=104, x1=220, size=12.6, sup=[(0, 1)]),
+            _layout_line("Mindful of the proclamation by the General Assembly of the Decade of", 680,
+                         x0=144)]
+    notes = [_layout_line("1 A/58/98.", 720, x0=90, size=8, sup=[(0, 1)]),
+             _layout_line("2 A/58/99.", 732, x0=90, size=8, sup=[(0, 1)])]
+    page1 = Page(number=1, method="ocr", width=595, height=842, lines=body + foot + notes)
+    page2 = Page(number=2, method="ocr", width=595, height=842, lines=[
+        _layout_line("Family Farming, 2019-2028,", 100, x1=300),
+        _layout_line("1. Takes note of the report of the Secretary-General;", 118, x1=400)])
+    cleaned = c.clean(Extracted(source_name="t.pdf", media_type="application/pdf",
+                                pages=[page1, page2]))
+    assert "agricultural research for development in 2018," in cleaned.text
+    assert "Mindful of the proclamation by the General Assembly of the Decade of Family Farming" \
+        in cleaned.text
+    assert [(f.mark, f.text) for f in cleaned.footnotes] == [("1", "A/58/98."), ("2", "A/58/99.")]
+
+
 # --- evidence-demanding corrections -------------------------------------------------------
 
 def test_ocr_cost_makes_shape_confusions_cheap():

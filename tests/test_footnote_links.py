@@ -776,3 +776,23 @@ def test_a_full_stop_after_a_quotations_close_before_a_marker_is_a_comma():
     work.glyphs = [("*", True)]  # the raised 4 as OCR read it
     out = c.fix_marker_punctuation(c.number_footnote_markers(work)).text
     assert "Radioactive Sources”,[^1] and encouraging" in out
+
+
+def test_a_repeated_marker_glued_to_the_semicolon_after_a_complete_year_is_the_marker():
+    out = number(HEAD + "Recalling the United Nations Decade of Family Farming, 2019–20281 and the "
+                 "Convention,2\n\n1. Invites the Decade of Family Farming, 2019–2028;1\n\n"
+                 "2. Decides to act.\n\n" + c.ANCHOR,
+                 [("1", "Resolution 72/239."), ("2", "United Nations, Treaty Series, vol. 9, No. 1.")])
+    assert "Family Farming, 2019–2028;[^1]\n\n2." in out
+
+
+def test_a_plurals_possessive_apostrophe_before_a_lower_case_word_is_no_marker():
+    out = number(HEAD + "Noting the Convention,1\n\nAcknowledging the role of academia and farmers’ "
+                 "organizations in the development of agricultural innovations,\n\n"
+                 "1. Decides to act.\n\n" + c.ANCHOR,
+                 [("1", "Resolution 9/1."),
+                  ("2", "See Committee on World Food Security, Report of the forty-fifth session.")])
+    assert "farmers’ organizations" in out
+    out = number(HEAD + "Noting the Convention,1 and the Agreement’ and\n\n1. Decides.\n\n" + c.ANCHOR,
+                 [("1", "Resolution 9/1."), ("2", "Resolution 9/2.")])
+    assert "Agreement[^2] and" in out  # (a marker OCR read as a quote stays one)
