@@ -315,7 +315,8 @@ def _symbol_token(token: str) -> str | None:
 def _symbol_words(text: str) -> list[str]:
     """``text``'s words, a committee symbol OCR split after its ``C.`` (``AIC. 2/61/L.40``)
     closed into one."""
-    return re.sub(r"(?<![\w/])((?:A[/IlJ|1!’']{0,2}|N)C[.,]) (?=[1-6]/\d)", r"\1", text).split()
+    from pipeline.segment import close_committee_space
+    return close_committee_space(text).split()
 
 
 def own_symbol(lines: list[WorkLine]) -> str | None:
@@ -1961,9 +1962,9 @@ LOOSE_SYMBOL_RE = re.compile(r"(?:(?<=[A-Za-z,;.])|(?<=\d(?= [©®]))) (?P<g>[*�
 # of a resolution ends in "!", and none goes on in lower case after one), and a digit
 # alone at a paragraph's end (``the General Assembly 5``: a paragraph ends with its stop,
 # so a lone digit there is the marker whose comma OCR lost).
-LOOSE_PLAIN_RE = re.compile(r"(?:(?<=[A-Za-z\d][,;.]) (?P<b>!)(?= [a-z])"
-                            r"|(?<=[A-Za-z]) (?P<d>\d{1,2})(?=[ \ue000]*(?:\n\n|$)))")
 LOOSE_END_DIGIT_RE = re.compile(r"(?<=[A-Za-z]) (?P<d>\d{1,2})(?=[ \ue000]*(?:\n\n|$))")
+LOOSE_PLAIN_RE = re.compile(r"(?:(?<=[A-Za-z\d][,;.]) (?P<b>!)(?= [a-z])"
+                            rf"|{LOOSE_END_DIGIT_RE.pattern})")
 # ... and a raised mark after a quotation's close and stop, with a stray quote OCR added
 # after it at the paragraph's end (``economy”;*”``): the mark, without the speck.
 MARK_THEN_SPECK_RE = re.compile(r"(?<=[”’\"][,;:.])(?P<g>[*™®°!?]|\d{1,2})[”’\"'](?=[ \ue000]*(?:\n|$))")

@@ -164,6 +164,15 @@ REPORT_LINE_RE = re.compile(r"(?:on the report of|without reference to)\b", re.I
 RESOLUTION_TITLE_RE = re.compile(r"^[^\w\s]{0,2}\s?(\d{1,3})/(\d{1,4}|\d{1,3} \d{1,3})\s?[.:,;]\s+(\S.*)$")
 
 
+COMMITTEE_SPACE_RE = re.compile(r"(?<![\w/])((?:A[/IlJ|1!’']{0,2}|N)C[.,]) (?=[1-6]/\d)")
+
+
+def close_committee_space(text: str) -> str:
+    """``text`` with the space OCR put after a committee's ``C.`` closed (``AIC. 2/61/L.40``:
+    a header or footer), so the symbol reads as one token."""
+    return COMMITTEE_SPACE_RE.sub(r"\1", text)
+
+
 def symbol_readings(line: str, masthead: bool = True) -> list[str]:
     """The General Assembly symbols ``line`` prints, as printed or as OCR damaged them, put
     right by the symbols' grammar.
@@ -177,8 +186,7 @@ def symbol_readings(line: str, masthead: bool = True) -> list[str]:
     # A space OCR put next to a slash, or after "Rev." ("L.10/ Rev.1", "L.10 /Rev. 1").
     line = re.sub(r"(?<=[A-Za-z0-9.]) (?=/(?:Rev|Add|Corr)\b)|(?<=\d/) (?=(?:Rev|Add|Corr|L)\.)"
                   r"|(?:(?<=/Rev\.)|(?<=/Add\.)|(?<=/Corr\.)) (?=\d)", "", line)
-    # A space OCR put after a committee's "C." ("AIC. 2/61/L.40/Rev.1": a header or footer).
-    line = re.sub(r"(?<![\w/])((?:A[/IlJ|1!’']{0,2}|N)C[.,]) (?=[1-6]/\d)", r"\1", line)
+    line = close_committee_space(line)
     out = []
     for m in re.finditer(rf"{SYMBOL_RE.pattern}|{OCR_SYMBOL_RE.pattern}", line):
         token = m.group(0).rstrip(".,;:")
