@@ -8,6 +8,7 @@ per variant.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -57,6 +58,14 @@ def scan_corpus(folder: Path) -> Corpus:
     return Corpus(golds, dict(inputs), diffs, unmatched)
 
 
+@functools.lru_cache(maxsize=1)
+def _extract_code() -> str:
+    """The extract stage's source, hashed (once a process): part of the cache key, so that a
+    change to extraction under way (before its VERSION is bumped) is never hidden by
+    results of the code before it."""
+    return hashlib.sha256(Path(extract_stage.__file__).read_bytes()).hexdigest()[:12]
+
+
 def cached_extract(data: bytes, name: str, options: ExtractOptions) -> Extracted | None:
     """The extraction of ``data`` from the cache folder, extracting and storing it on a miss;
     None without a cache folder, or when extraction fails (the caller reports that)."""
@@ -64,10 +73,7 @@ def cached_extract(data: bytes, name: str, options: ExtractOptions) -> Extracted
     if not folder:
         return None
     key = hashlib.sha256(data).hexdigest()[:32]
-    # The stage's source is part of the key: a change to extraction under way (before its
-    # VERSION is bumped) must not be hidden by results of the code before it.
-    code = hashlib.sha256(Path(extract_stage.__file__).read_bytes()).hexdigest()[:12]
-    path = Path(folder) / f"{key}-extract-v{extract_stage.VERSION}-{code}.json"
+    path = Path(folder) / f"{key}-extract-v{extract_stage.VERSION}-{_extract_code()}.json"
     if path.exists():
         return Extracted.model_validate_json(path.read_text(encoding="utf-8"))
     try:

@@ -612,12 +612,20 @@ def align_with_evidence(old: Document, new: Document) -> tuple[list[Link], dict[
     out: list[Link] = []
     corrections: dict[str, list[Change]] = {}
     vocabs: list[Counter] = []  # old's and new's word counts, built when first needed
+    reconciled: dict[tuple[str, str], evidence.Reconciled] = {}
+
+    def reconcile(o: _Para, n: _Para) -> evidence.Reconciled:
+        """The pair compared word by word, once: the alignment may ask before the status."""
+        key = (o.text, n.text)
+        if key not in reconciled:
+            if not vocabs:
+                vocabs.extend([evidence.vocabulary(old), evidence.vocabulary(new)])
+            reconciled[key] = evidence.reconcile(o.text, n.text, *vocabs)
+        return reconciled[key]
 
     def explained(o: _Para, n: _Para) -> bool:
         """The two texts differ only by what the evidence rules call misreadings."""
-        if not vocabs:
-            vocabs.extend([evidence.vocabulary(old), evidence.vocabulary(new)])
-        return evidence.reconcile(o.text, n.text, *vocabs).explained
+        return reconcile(o, n).explained
     for section in ("P", "O"):
         olds, news = _section(old, section, vocab), _section(new, section, vocab)
         raw = _align_section(olds, news, explained)
@@ -632,9 +640,7 @@ def align_with_evidence(old: Document, new: Document) -> tuple[list[Link], dict[
             # Pairs already equal up to OCR-confusable glyphs are compared too, for the
             # corrections (their status stays); identical keys have nothing to correct.
             if o and n and o_links[i] == n_links[j] == 1 and o.key != n.key:
-                if not vocabs:
-                    vocabs += [evidence.vocabulary(old), evidence.vocabulary(new)]
-                found = evidence.reconcile(o.text, n.text, *vocabs)
+                found = reconcile(o, n)
                 if found.corrections:
                     corrections[n.pid] = found.corrections
                     new_text = evidence.apply_changes(n.text, found.corrections)
