@@ -16,6 +16,10 @@ from pipeline.model import Document
 MARKER_RE = re.compile(r"\[\^[^\]]+\]")
 METADATA_FIELDS = ["symbol", "session", "body", "kind", "language", "title", "agenda_item", "opening"]
 SIMILARITY_THRESHOLD = 0.9
+# Glyphs a scan cannot tell apart (a hyphen or an en dash, a straight or curly quote): the
+# context that places a marker is compared without the difference.
+PLACE_FOLD = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-",
+                            "’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
 def as_dict(doc: Document | dict) -> dict:
@@ -103,14 +107,15 @@ def marker_pairs(doc: Document | dict) -> set[tuple[str, str]]:
 
 
 def marker_contexts(doc: Document | dict, width: int = 12) -> set[tuple[str, str, str]]:
-    """(paragraph id, mark, the ``width`` characters before it): a marker *in place*."""
+    """(paragraph id, mark, the ``width`` characters before it): a marker *in place*
+    (dashes and quotes folded, ``PLACE_FOLD``: the place, not the glyph, is scored)."""
     d = as_dict(doc)
     ids = [(f"P{i}", x["text"]) for i, x in enumerate(d.get("preamble", []), 1)]
     ids += [(f"O{i}", x["text"]) for i, x in enumerate(d.get("operative", []), 1)]
     out = set()
     for pid, text in ids:
         for m in MARKER_RE.finditer(text):
-            before = MARKER_RE.sub("", text[:m.start()])[-width:]
+            before = MARKER_RE.sub("", text[:m.start()])[-width:].translate(PLACE_FOLD)
             out.add((pid, m.group(0)[2:-1], before))
     return out
 

@@ -47,3 +47,14 @@ def test_misplaced_marker_and_missing_paragraph():
 def test_paragraph_matching_is_one_to_one_and_thresholded():
     assert s.match_paragraphs(["abc def", "abc def"], ["abc def"]) == [(0, 0)]
     assert s.match_paragraphs(["completely different"], ["abc def"]) == []
+
+
+def test_marker_place_ignores_dash_and_quote_glyphs_but_not_position():
+    gold = {"preamble": [{"text": "Mindful of the Decade of Family Farming, 2019–2028,[^5]"},
+                         {"text": "Noting the “Framework”,[^6] adopted"}], "operative": []}
+    same_place = {"preamble": [{"text": "Mindful of the Decade of Family Farming, 2019-2028,[^5]"},
+                               {"text": "Noting the \"Framework\",[^6] adopted"}], "operative": []}
+    moved = {"preamble": [{"text": "Mindful of the Decade of Family Farming,[^5] 2019-2028,"},
+                          {"text": "Noting the \"Framework\", adopted[^6]"}], "operative": []}
+    assert s.marker_contexts(same_place) == s.marker_contexts(gold)
+    assert not s.marker_contexts(moved) & s.marker_contexts(gold)
