@@ -561,16 +561,23 @@ def trim_ocr_specks(work: Work) -> Work:
         # number; restore_paragraph_numbers reads it first and drops it.
         new = text if plain and ln.role == "body" else \
             re.sub(r"^(?:[^\w\s\ue000-\ue8ff“‘(\[\"]{1,3}\s+)+", "", text)
+        if ln.role == "body":
+            # A speck between a paragraph's number and its first word ("1. ’ Takes note",
+            # "3.°. Calls upon"): no marker stands there.
+            new = re.sub(r"^(\s*\d{1,3}\.)\s*(?:[’'‘`°·,.:;\ue100-\ue8ff]\s*){1,3}(?=[A-Z])", r"\1 ", new)
+            # A label's parenthesis read as a brace or a bracket ("{c) To promote").
+            new = re.sub(r"^(\s*)[({\[]([a-z]{1,2}|[ivxl]{1,5})[)}\]](?=\s+[A-Z“‘\"])", r"\1(\2)", new)
         bar = "|" if plain else ""  # plain text keeps a bar: an I or l (fix_vertical_bars)
         # (A lone ``©`` or ``®`` after a body line's last word is OCR's raised mark, which
         # mark_marker_glyphs reads: "adopted on 25 June 1993 ©".)
         keep = "©®" if ln.role == "body" else ""
-        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff”’)\]\"{bar}{keep}]{{1,3}})+$", "", new)
-        new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff{bar}{keep}]{{1,3}})+$", "", new)
-        if plain:  # two or three lone characters after the paragraph's end: "levels, a i"
-            new = re.sub(r"(?<=[,.;:])(?:\s+[^\s\ue000-\ue8ff]){2,3}$", "", new)
-        else:
-            new = re.sub(r"(?<=[.;:])\s+[A-Za-z0-9]$", "", new)  # a speck read as a character
+        for _ in range(2):  # specks after a speck read as a character: "annex. : a"
+            new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff”’)\]\"{bar}{keep}]{{1,3}})+$", "", new)
+            new = re.sub(rf"(?:\s+[^\w\s\ue000-\ue8ff{bar}{keep}]{{1,3}})+$", "", new)
+            if plain:  # two or three lone characters after the paragraph's end: "levels, a i"
+                new = re.sub(r"(?<=[,.;:])(?:\s+[^\s\ue000-\ue8ff]){2,3}$", "", new)
+            else:  # a speck read as a character, after the stop or after a speck
+                new = re.sub(r"(?<=[.;:])(\s+[^\w\s]{1,3})?\s+[A-Za-z0-9]$", "", new)
         if new != text and re.search(r"\w", new):
             work.note("drop_ocr_specks", work.line_offset(i), text, new)
             ln.text = new
@@ -641,6 +648,8 @@ def mark_small_type_footnotes(work: Work) -> Work:
             block[0].role = "footnote-candidate"
             first_mark = _footnote_mark(block[0], work) if star_in_masthead else None
             block[0].role = "body"
+            if not first_mark and _opens_with_lost_mark(block, layout, work):
+                first_mark = ("", block[0].text)
             while block and not first_mark:
                 block = block[1:]
                 first_mark = _footnote_mark(block[0], work) if block else None
@@ -682,6 +691,20 @@ def mark_small_type_footnotes(work: Work) -> Work:
             if not mark.startswith("*"):
                 expected = int(mark) + 1
     return work
+
+
+def _opens_with_lost_mark(block: list[WorkLine], layout: Layout, work: Work) -> bool:
+    """The page's first note whose mark OCR lost (``Resolution 69/313, annex.`` above ``?
+    United Nations, ...``): a whole note in small type set out to the left of the body,
+    with a marked note under it. The numbering then gives it the first number."""
+    if len(block) < 2 or not _footnote_mark(block[1], work):
+        return False
+    first = block[0]
+    size = first.size or layout.size
+    text = re.sub(r"(?:\s+(?:[^\w\s]{1,3}|[a-z]))+$", "", first.text.strip())  # specks after it
+    return (size <= 0.9 * layout.size and first.x0 is not None
+            and first.x0 < layout.left - layout.size and re.match(r"[A-Z“\"‘(]", text) is not None
+            and note_complete(text))
 
 
 def _continues_line_above(lines: list[WorkLine], k: int, work: Work) -> bool:
@@ -766,9 +789,10 @@ def _mark_small_type_plain(work: Work) -> Work:
         if first and footnote_complete_plausible(lines, i):
             block = _plain_footnote_block(lines, i, work, expected, strict=True)
         if block is None and (at_edge or (not ln.text.lstrip()[:1].isdigit() and (
-                PARAGRAPH_END_RE.search(prev.text) or not re.match(r"\W+\s+[“\"‘]", ln.text)))):
-            # (a number inside a paragraph is text: "2 July 1999"; a quotation after a
-            # speck goes on the sentence before it: "the item entitled / * “Criminal ...”.")
+                PARAGRAPH_END_RE.search(prev.text) or not re.match(r"\W+\s+[“\"‘]|[“\"‘]\w", ln.text)))):
+            # (a number inside a paragraph is text: "2 July 1999"; a quotation, after a
+            # speck or not, goes on the sentence before it: "the item entitled / * “Criminal
+            # ...”.", "a sub-item entitled / “Addressing the legacy ...”.")
             block = _plain_footnote_block(lines, i, work, expected, strict=False)
         if block is None:
             i += 1
@@ -1030,6 +1054,8 @@ def read_note_line(text: str, work: "Work", glued_star: bool = False
             token, rest = m.group(1), m.group(2)  # "-7 A/71/254": a speck glued to the mark
         elif (m := re.match(r"^(\d{1,2})\.?(?=[A-Z][a-z])(.*)$", s)):
             token, rest = m.group(1), m.group(2)  # "3International", "3.International": the space after it lost
+        elif (m := re.match(r"^(\d{1,2})(/\d{1,3}/\S.*)$", s)):
+            token, rest = m.group(1), m.group(2)  # "4/75/225.": the mark read over a symbol's letter
     rest = GLYPH_RE.sub(lambda g: work.glyphs[ord(g.group(0)) - GLYPH_BASE][0], rest)
     number, number_rest = None, ""
     if token is not None and not token[0].isalnum():
@@ -1340,7 +1366,7 @@ def _centred(ln: WorkLine, layout: Layout) -> bool:
 
 
 GARBLED_NUMBER_RE = re.compile(r"^(?P<junk>(?:[^\sA-Za-z]*[A-Za-z]{0,2}[^\sA-Za-z]*\s+){1,2}?)"
-                               r"-?(?P<word>[A-Z][a-z]+)\b")
+                               r"[-\"“‘'’]?(?P<word>[A-Z][a-z]+)\b")  # ('S. "Calls': a speck before it)
 OCR_NUMBER_RE = re.compile(r"^(?P<n>\d{1,3})\s*[.,:;]{1,3}(?:\s*[.,:;])*\s+(?=\S)")
 
 
@@ -1489,7 +1515,7 @@ QUOTED_NUMBER_RE = re.compile(r"^(?P<quote>[\"“”‘’]\s*)(?P<n>\d{1,3})\s*
                               r"(?=(?:Also |Further |Strongly )?[A-Z][a-z]+s\b)")
 PRINTED_NUMBER_RE = re.compile(r"^(?P<n>\d{1,3})\s*[.,:;](?!\s*\d)")
 GAP_READ_NUMBER_RE = re.compile(r"^(?P<junk>[^\sA-Za-z\d]{0,2}[A-Za-z]{1,3}[^\sA-Za-z\d]{0,2}\s+)"
-                                r"(?P<word>[A-Z][a-z]+)\b")
+                                r"[\"“‘'’]?(?P<word>[A-Z][a-z]+)\b")
 
 
 UNNUMBERED_OPENER_RE = re.compile(r"^(?:(?:\S{1,4}\s+){1,2}(?:(?:Also|Further|Strongly)\s+)?[A-Z][a-z]+s\b"
@@ -2755,7 +2781,7 @@ def number_footnote_markers(work: Work) -> Work:
     for (lo, hi), marks in zip(windows, blocks):
         cands = [m.start() for m in GLYPH_RE.finditer(text, lo, hi)
                  if not _closes_quotation(text, m.start(), work)]
-        matched = _match_in_order(cands, marks, work, (lo, hi), earlier=list(edits))
+        matched = _match_in_order(cands, marks, work, (lo, hi), earlier=dict(edits))
         for pos, mark in matched.items():
             edits[pos] = f"[^{mark}]"
         inserts += _place_lost(text, lo, hi, marks, matched,
@@ -2811,7 +2837,7 @@ def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str],
             before = text[max(0, pos - 12):pos]
             # (or to the stop after a complete year: "Decade of Family Farming, 2019–2028;5")
             if glyph in first and re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’]"
-                                            r"|(?<![\d.])(?:19|20)\d\d[,;])$", before) \
+                                            r"|(?<![\d.])(?:19|20)\d\d[,;:])$", before) \
                     and not ABBREVIATION_END_RE.search(before):  # "Add.1": a document's part
                 edits[pos] = f"[^{glyph}]"
             continue
@@ -2964,11 +2990,35 @@ def _repeat_of(work: Work, text: str, pos: int, first: dict[str, int]) -> str | 
         if score is not None:
             scores[mark] = score + REPEAT_KIND * (_note_fit(work, pos, mark) >= 0.5)
     if not scores:
-        return None
+        return _same_last_word_of_kind(work, text, pos, first)
     ranked = sorted(scores.values(), reverse=True)
     if len(ranked) > 1 and ranked[0] - ranked[1] < 0.5:
         return None
     return max(scores, key=scores.get)
+
+
+def _same_last_word_of_kind(work: Work, text: str, pos: int, first: dict[str, int]) -> str | None:
+    """The one earlier note a raised mark of unknown number (OCR's ``?``: the pixels show a
+    mark, OCR no digit) cites again by the same last word, where the note is of the kind
+    that word names (``... the release of its report,²`` then ``as set out in its report;?``
+    for a report printed in the Official Records): with the mark's ink as evidence, the
+    kind and the word agreeing is enough; a weaker glyph gets nothing from it."""
+    glyph = work.glyphs[ord(text[pos]) - GLYPH_BASE][0]
+    if glyph != "?" and glyph not in ONE_LOOKALIKES:
+        return None
+
+    def last_word(k: int) -> str:
+        m = re.search(r"([A-Za-z]+)\W{0,2}$", _unmarked(text[max(0, k - 40):k]))
+        return m.group(1).lower() if m else ""
+
+    word = last_word(pos)
+    fitting = [mark for mark, at in first.items()
+               if word and last_word(at) == word and _note_fit(work, pos, mark) >= 0.5
+               and (glyph == "?" or mark == "1")]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+ONE_LOOKALIKES = "!|"  # what OCR reads a raised 1 as, and no other digit
 
 
 def _antecedent(text: str, pos: int, sites: list[int]) -> int | None:
@@ -3042,7 +3092,7 @@ def _windows(text: str, start: int, n_blocks: int) -> list[tuple[int, int]]:
 
 def _match_in_order(cands: list[int], marks: list[str], work: Work,
                     window: tuple[int, int] | None = None,
-                    earlier: Iterable[int] = ()) -> dict[int, str]:
+                    earlier: dict[int, str] | None = None) -> dict[int, str]:
     """Candidates matched to the expected numbers in order, by dynamic programming over
     (candidate, number) that skips spurious candidates and numbers OCR lost: the
     matching of greatest total plausibility (``_mark_weight``) wins.
@@ -3058,12 +3108,16 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
     A candidate whose words strongly say again what an earlier marker place cites
     (``_antecedent``: ``the report of the Group of Legal Experts,’`` after ``Having
     considered the report of the Group of Legal Experts ...,³``; ``earlier``: the places
-    numbered before the window) is likelier that note's marker again than the next
-    number: its weight is discounted, so another candidate takes the number if there is
-    one (``_mark_repeats`` then numbers it). A number lost whose note's date stands at
+    numbered before the window, place -> ``[^N]``), or that ends on the same word as an
+    earlier note's first marker of the kind that word names (``_same_last_word_of_kind``),
+    is likelier that note's marker again than the next number: its weight is discounted,
+    so another candidate takes the number if there is one (``_mark_repeats`` then numbers
+    it); a digit read right on such a repeat numbers its antecedent's glyph too. A number
+    lost whose note's date stands at
     exactly one place between the candidates around it (``_date_sites``) is worth more
     than a weak candidate.
     """
+    earlier = earlier or {}
     weights = {pos: {mark: _mark_weight(work, pos, mark) for mark in marks} for pos in cands}
     fits = {}
     if not work.plain:
@@ -3075,9 +3129,23 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
         fits = {pos: {mark: FIT * _note_fit(work, pos, mark) for mark in marks} for pos in cands
                 if not work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0].isdigit()}
     places = sorted(set(cands) | set(earlier))
+    first_marks: dict[str, int] = {}
+    for at, new in sorted(earlier.items()):
+        first_marks.setdefault(new[2:-1], at)
     for pos in cands:
-        if _antecedent(work.text, pos, [at for at in places if at < pos]) is not None:
-            weights[pos] = {mark: w * REPEAT_DISCOUNT for mark, w in weights[pos].items()}
+        at = _antecedent(work.text, pos, [at for at in places if at < pos])
+        if at is None:
+            if _same_last_word_of_kind(work, work.text, pos, {
+                    m: p for m, p in first_marks.items() if p < pos}) is not None:
+                # Said again of an earlier note, across pages: the same discount.
+                weights[pos] = {mark: w * REPEAT_DISCOUNT for mark, w in weights[pos].items()}
+            continue
+        glyph = work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0]
+        if at in weights and glyph in weights[at] and weights[at][glyph]:
+            # A digit read right on the repeat says the number of the first citation too,
+            # whose glyph OCR misread ("Family Farming, 2019-2028,*" ... "2019-2028;5").
+            weights[at][glyph] = max(weights[at][glyph], weights[pos][glyph])
+        weights[pos] = {mark: w * REPEAT_DISCOUNT for mark, w in weights[pos].items()}
     lo, hi = window or ((min(cands), max(cands) + 1) if cands else (0, 1))
     span, k = max(hi - lo, 1), len(marks)
     index = {mark: j for j, mark in enumerate(marks)}
@@ -3099,7 +3167,7 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
         note = notes.get(marks[j], "")
         if len(_date_sites(work.text, a, b, note)) == 1:
             return LOST_DATE
-        if work.plain and len(_cited_sites(work.text, a, b, note)) == 1:
+        if len(_cited_sites(work.text, a, b, note)) == 1:
             return LOST_FIT
         return 0.0
 
@@ -3199,6 +3267,8 @@ NOTE_FURNITURE = {"United", "Nations", "Report", "Resolution", "See", "Official"
 KIND_CUES = [  # (what the note is, what the words before its marker then say)
     (re.compile(r"Treaty Series"),
      re.compile(r"\b(?:Convention|Covenant|Agreement|Protocol|Treaty|Charter|Statute)\b")),
+    # A body's report to the Assembly is printed as a supplement to its Official Records.
+    (re.compile(r"Official Records\b.*\bSuppl"), re.compile(r"\b[Rr]eports?\b")),
     (re.compile(r"^(?:See\s+)?(?:also\s+)?[AES]/[\w.]+(?:/[\w.]+)+"),
      re.compile(r"\b(?:[Rr]eports?|[Nn]otes?|[Ss]ummary|[Ll]etters?|[Ss]tatements?)\b")),
 ]
@@ -3376,7 +3446,13 @@ def _instrument_name_ends(text: str, lo: int, hi: int) -> list[int]:
                 end = None  # marked already, or a quotation: no place for a lost marker
                 break
             nxt = tokens[j + 1][2] if j + 1 < len(tokens) else ""
-            if bare[:1].isupper():
+            if end is not None and re.fullmatch(r"(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?", bare):
+                # A name's years end it ("the Sendai Framework for Disaster Risk Reduction
+                # 2015–2030,"): the stop after them is the name's.
+                end = tokens[j][1]
+                if word != bare:
+                    break
+            elif bare[:1].isupper():
                 end = tokens[j][1]
                 if word != bare and not (word.endswith(",") and nxt[:1].isupper()):
                     break  # its stop ends the name ("Economic, Social" goes on)

@@ -796,3 +796,65 @@ def test_a_plurals_possessive_apostrophe_before_a_lower_case_word_is_no_marker()
     out = number(HEAD + "Noting the Convention,1 and the Agreement’ and\n\n1. Decides.\n\n" + c.ANCHOR,
                  [("1", "Resolution 9/1."), ("2", "Resolution 9/2.")])
     assert "Agreement[^2] and" in out  # (a marker OCR read as a quote stays one)
+
+
+# --- issue #4, session 3: what batch4 and batch5 scans showed -----------------------------
+
+def _ocr_page(body_texts, note_lines_, top=118):
+    def line(text, top, size=10.0, x0=108.0):
+        return Line(text=text, x0=x0, x1=500.0, top=top, bottom=top + 11, size=size)
+    body = [line("The General Assembly,", 100)] + [line(t, top + 14 * i) for i, t in enumerate(body_texts)]
+    notes = [line(t, 700 + 12 * i, 8, 90) for i, t in enumerate(note_lines_)]
+    return Page(number=1, method="ocr", width=595, height=842, lines=body + notes)
+
+
+def test_the_first_note_whose_mark_ocr_lost_keeps_its_number():
+    # Tesseract dropped the raised "1" of the page's first note; "?" and "3" follow it.
+    body = [f"Noting the matter number {i} of the session in the region and the world," for i in range(8)]
+    page = _ocr_page(body, ["Resolution 69/313, annex. : a", "? United Nations, Treaty Series, vol. 3156.",
+                            "3 See Committee on World Food Security, Report (Rome, 2018)."])
+    cleaned = c.clean(Extracted(source_name="t.pdf", media_type="application/pdf", pages=[page]))
+    assert [(f.mark, f.text) for f in cleaned.footnotes] == [
+        ("1", "Resolution 69/313, annex."), ("2", "United Nations, Treaty Series, vol. 3156."),
+        ("3", "See Committee on World Food Security, Report (Rome, 2018).")]
+
+
+def test_an_unmarked_body_line_in_small_type_is_no_lost_note():
+    # The same shape, but the line does not end a note (no stop): it stays out of the notes.
+    body = [f"Noting the matter number {i} of the session in the region and the world," for i in range(8)]
+    page = _ocr_page(body, ["in developing countries and in the region", "1 Resolution 69/313, annex.",
+                            "2 United Nations, Treaty Series, vol. 3156."])
+    cleaned = c.clean(Extracted(source_name="t.pdf", media_type="application/pdf", pages=[page]))
+    assert [f.mark for f in cleaned.footnotes] == ["1", "2"]
+    assert cleaned.footnotes[0].text == "Resolution 69/313, annex."
+
+
+def test_a_mark_read_over_a_symbols_letter_opens_its_note():
+    lines = note_lines("3 See Committee on World Food Security, Report (Rome, 2018), appendix D.",
+                       "4/75/225.")
+    assert c.number_notes(lines, 3) == ["3", "4"]
+
+
+def test_the_repeats_digit_numbers_the_first_citation_whose_glyph_ocr_misread():
+    # "2019-2028,*" is note 5's first citation; the "5" read right comes with its repeat.
+    work = glyph_work(HEAD + "Mindful of the proclamation of the United Nations Decade of Family "
+                      "Farming, 2019-2028,\ue100\n\n1. Encourages all stakeholders to contribute to the "
+                      "United Nations Decade of Family Farming, 2019-2028:\ue101\n\n" + c.ANCHOR,
+                      ["*", "5"], [("5", "See resolution 72/239.")])
+    work.blocks = [["5"]]
+    out = c.number_footnote_markers(work).text
+    assert "Family Farming, 2019-2028,[^5]\n\n" in out
+    assert "2019-2028:[^5]" in out
+
+
+def test_a_lost_marker_after_a_names_years_goes_there():
+    work = glyph_work(HEAD + "Noting the report,\ue100\n\nBearing in mind the Sendai Framework for "
+                      "Disaster Risk Reduction 2015-2030, and the importance of science,\n\n"
+                      "Taking note of document A/77/231,\ue101 on the costs,\n\n" + c.ANCHOR,
+                      ["’", "°"], [("1", "A/77/46."), ("2", "Resolution 69/283, annex II."),
+                                   ("3", "Submitted pursuant to resolution 76/73.")])
+    work.plain = False
+    work.blocks = [["1", "2", "3"]]
+    out = c.number_footnote_markers(work).text
+    assert "Reduction 2015-2030,[^2] and" in out
+    assert "A/77/231,[^3] on" in out

@@ -198,3 +198,30 @@ def test_segment_reads_labels_behind_ocr_junk_as_sub_paragraphs():
         "(a) To continue to cooperate with the organizations concerned;",
         "(b) To assist Member States, upon request, in strengthening their capacity;",
         "(i) To prohibit the illicit trafficking in cultural property;"]
+
+
+def test_a_labels_parenthesis_read_as_a_brace_stays_a_sub_paragraph():
+    rows = [FORMULA] + PREAMBLE + [
+        ("1. Urges Member States, as appropriate:", LEFT, 330.0),
+        ("(a) To strengthen national research systems;", LEFT, 360.0),
+        ("(b) To improve access by smallholder farmers to technologies;", LEFT, 420.0),
+        ("{c) To promote the use of digital technologies for weather forecasting;", LEFT, NEAR_FULL),
+        ("(d) To reduce post-harvest losses;", LEFT, 300.0),
+        ("2. Calls upon Member States to keep food supply chains functioning;", LEFT, 450.0)]
+    _, doc = _scan(rows)
+    assert [p.number for p in doc.operative] == ["1", "2"]
+    assert "\n(c) To promote the use" in doc.operative[0].text
+
+
+def test_a_quotation_going_on_a_sentence_in_plain_text_is_no_asterisk_note():
+    _, doc = _plain(
+        "The General Assembly,\n\nRecalling the Treaty on Roads,1\n\n"
+        "1. Decides to include in the provisional agenda of its next session, under the item\n"
+        "entitled “General and complete disarmament”, a sub-item entitled\n"
+        "“Addressing the legacy of roads: providing assistance to Member States\n"
+        "affected by roads”.\n\n____________________\n\n"
+        "  * Reissued for technical reasons on 24 October 2023.\n\n"
+        "  1 United Nations, Treaty Series, vol. 729, No. 10485.\n")
+    assert [(f.mark, f.text[:8]) for f in doc.footnotes] == [("*", "Reissued"), ("1", "United N")]
+    assert doc.operative[0].text.endswith("“Addressing the legacy of roads: providing assistance to "
+                                          "Member States affected by roads”.")
