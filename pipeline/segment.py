@@ -95,7 +95,8 @@ def read_masthead(doc: Document, lines: list[str], furniture: list[str],
             doc.session, doc.kind, doc.body = int(resolution.group(1)), "resolution", "General Assembly"
 
 
-AGENDA_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*\.?\s*\(([a-z])[)}\]])?")
+# (Sub-items run past (z) to (aa), (bb), ...: the First Committee's disarmament item.)
+AGENDA_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*\.?\s*\(([a-z]|([a-z])\3)[)}\]])?")
 # What is left of a sub-item label OCR could not read: "()", "€)" ("(c" read as one glyph).
 # Or the bracket read as a letter, the letter as another: "51 te)" for "51 (c)".
 DAMAGED_SUB_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)\s*\.?\s*"
@@ -136,7 +137,7 @@ GA_SYMBOL_RE = re.compile(r"^A/(?:(?:C\.[1-6]/)?\d{1,2}/(?:L\.\d{1,3}|\d{1,4})|R
 # OCR's readings of "A/": "AI", "AJ", "A|", "A’", "A" alone before a session ("A62/329"),
 # "N" before RES or a committee ("NRES/63/119": the A and slash run together).
 OCR_SYMBOL_RE = re.compile(r"(?<![\w/])(?:A[/IlJ|1!’']{1,2}|A(?=\d{2}/)|N(?=RES/|C\.[1-6]/))"
-                           r"[A-Za-z0-9.\-/|]{4,}")
+                           r"[A-Za-z0-9.\-/|\[]{4,}")
 
 
 def repair_symbol(token: str) -> str | None:
@@ -149,6 +150,7 @@ def repair_symbol(token: str) -> str | None:
     t = token.rstrip(".,;:-~’'\"”")
     t = re.sub(r"^A[/IlJ|1!’']{1,2}(?=C\.|RES/|\d)", "A/", t)
     t = re.sub(r"^A(?=\d{2}/)|^N(?=RES/|C\.[1-6]/)", "A/", t)
+    t = re.sub(r"(?<=\d)[\[|](?=\d|L\.)", "/", t)  # a bracket or bar for a slash: "AIC.4[78/L.6"
     t = re.sub(r"^A/C[.,]?(?=[1-6]/)", "A/C.", t)
     t = re.sub(r"/(?:[1IlL|]\.{1,2}|\.)(?=\d)", "/L.", t)  # "/1..40", "/.18" -> "/L.40", "/L.18"
     t = re.sub(r"/(?:Rev|Kev|Rey)[.,]?(?=\d)", "/Rev.", t)
@@ -238,11 +240,44 @@ def find_symbol(lines: list[str], furniture: list[str]) -> str | None:
             order.remove(short)
     if order:
         return max(order, key=lambda s: (votes[s], -order.index(s)))
+    templated = symbol_from_masthead_words(own_lines)
+    if templated:
+        return templated
     for source in (own_lines, furniture):
         for line in source:
             m = SYMBOL_RE.search(line)
             if m and re.search(r"/\d{2}/", m.group(0)):
                 return m.group(0)
+    return None
+
+
+DRAFT_TAIL_RE = re.compile(r"(?<![\w.])(A\S*?)[/|I\[]?L[.,](\d{1,3})((?:/Rev[.,]\d{1,2})?)(?=[\W]*$|\s)")
+TEMPLATE_MIN_SIMILARITY = 0.6  # a garbled token this close to the built symbol prints it
+
+
+def symbol_from_masthead_words(lines: list[str]) -> str | None:
+    """A draft's symbol OCR garbled beyond the grammar's repair (``AIC.AIT8IL.6``), built
+    from what the masthead says in words, the session (``Seventy-eighth session``) and
+    the committee (``Fourth Committee``; none: a plenary draft), with the draft's number
+    from the token's readable end (``L.6``), and taken only when the garbled token is
+    close to the built symbol (``TEMPLATE_MIN_SIMILARITY``), so the token confirms
+    what the words say."""
+    from rapidfuzz.distance import Levenshtein
+
+    session = session_from_words(lines)
+    if session is None:
+        return None
+    committee = next((k for ln in lines for k, name in COMMITTEES.items()
+                      if re.fullmatch(rf"\W{{0,2}}{name} Committee\W{{0,2}}", ln.strip())), None)
+    for line in lines[:4]:  # the symbol stands at the masthead's top
+        for m in DRAFT_TAIL_RE.finditer(line):
+            rev = re.sub(r"[.,]", ".", m.group(3))
+            built = (f"A/C.{committee}/{session}" if committee else f"A/{session}") \
+                + f"/L.{m.group(2)}{rev}"
+            token = re.sub(r"(?<=\S)[I|l\[](?=\S)", "/", m.group(0).strip())  # slash look-alikes
+            if GA_SYMBOL_RE.match(built) and Levenshtein.normalized_similarity(token, built) \
+                    >= TEMPLATE_MIN_SIMILARITY:
+                return built
     return None
 
 
@@ -302,15 +337,27 @@ def find_date(lines: list[str]) -> str | None:
 
 
 # OCR may read the colon as a semicolon ("Sri Lanka’; draft resolution").
-SPONSOR_RE = re.compile(r"^(?P<who>.+?)\s*[:;]\s*(?:revised )?draft\W{0,2} (?:resolution|decision)\W{0,2}$")
+# Or lose it with the asterisk after the last name of a list ("Tuvalu, aimee draft resolution").
+SPONSOR_RE = re.compile(r"^(?:(?P<who>.+?)\s*[:;]\s*|(?P<listed>[^:;]+,[^:;]+?)\s+)"
+                        r"(?:revised )?draft\W{0,2} (?:resolution|decision)\W{0,2}$")
 
 
 def title_and_sponsors(lines: list[str]) -> tuple[str | None, list[str]]:
     """Title after the sponsor line (drafts) or after ``58/208.`` (resolutions)."""
     for i, line in enumerate(lines):
         m = SPONSOR_RE.match(line)
+        if not m and i + 1 < len(lines) and re.search(r"[:;]\s*(?:revised\s*)?(?:draft\W{0,2})?$", line):
+            # The line wraps inside "revised draft resolution": its end is the next line.
+            m = SPONSOR_RE.match(f"{line} {lines[i + 1]}")
+            if m:
+                lines = lines[:i] + [f"{line} {lines[i + 1]}"] + lines[i + 2:]
         if m:
-            who = MARKER_RE.sub("", m.group("who"))
+            who = m.group("who") or m.group("listed")
+            k = i
+            while k > 0 and lines[k - 1].rstrip().endswith(","):  # a list over several lines
+                k -= 1
+                who = f"{lines[k].strip()} {who}"
+            who = MARKER_RE.sub("", who)
             # OCR leaves the asterisk's superscript as a quote or a symbol after the name.
             sponsors = [s.strip().rstrip("*’'‘\"“”°®™!") for s in re.split(r",| and ", who) if s.strip()]
             title = " ".join(lines[i + 1:]) or None

@@ -4,7 +4,7 @@ agenda sub-item. Inputs are made-up OCR pages (line boxes as Tesseract gives the
 
 from pipeline import clean as c
 from pipeline.model import Change, Cleaned, Extracted, Line, Page
-from pipeline.segment import agenda_item, segment
+from pipeline.segment import agenda_item, find_symbol, segment, symbol_readings, title_and_sponsors
 
 LEFT, RIGHT, PITCH = 108.0, 523.0, 13.0
 
@@ -121,6 +121,8 @@ def test_agenda_sub_item_letter_from_a_damaged_label():
     assert agenda_item(masthead, ["Agenda item 51 ()"]) == "51 (c)"
     assert agenda_item(["Agenda item 51 €)"]) == "51 (c)"  # "(c" read as one glyph
     assert agenda_item(["Agenda item 62 (b} ."]) == "62 (b)"
+    assert agenda_item(["Agenda item 99 (aa)"]) == "99 (aa)"  # past (z): (aa), (bb), ...
+    assert agenda_item(["Agenda item 99 (ab)"]) == "99"  # no such label
     # No remnant: nothing says there was a sub-item, whatever the report line.
     assert agenda_item(masthead) == "51"
     assert agenda_item(["Agenda item 51 ()"]) == "51"  # a letter, but no evidence which
@@ -243,3 +245,59 @@ def test_plain_ocr_text_a_continuation_after_footnotes_gets_no_number():
     assert not any(ch.rule == "restore_paragraph_numbers" and "Organization (IMO)" in ch.after
                    and ch.after[:1].isdigit() for ch in cleaned.changes)
     assert "3. Decides to remain seized of the matter." in cleaned.text
+
+
+# --- issue #4, session 3: batch4/batch5 scans ---------------------------------------------
+
+def test_a_number_read_as_a_letter_before_a_quoted_verb_is_the_missing_number():
+    rows = [FORMULA] + PREAMBLE + [
+        ("1. Takes note of the report;", LEFT, 300.0),
+        ("2. Invites States to act;", LEFT, 250.0),
+        ("3. Requests a report;", LEFT, 250.0),
+        ("4. Urges Member States to keep the rivers open to traffic;", LEFT, 400.0),
+        ('S. "Calls upon Member States to keep supply chains functioning during the', LEFT, RIGHT),
+        ("pandemic;", LEFT, 180.0),
+        ("6. Stresses the importance of sustainable transport;", LEFT, 380.0)]
+    _, doc = _segment([_ocr_page(rows)])
+    assert [(p.number, p.text.split()[0]) for p in doc.operative] == [
+        ("1", "Takes"), ("2", "Invites"), ("3", "Requests"), ("4", "Urges"), ("5", "Calls"),
+        ("6", "Stresses")]
+
+
+def test_a_speck_between_a_paragraphs_number_and_its_verb_goes():
+    rows = [FORMULA] + PREAMBLE + [
+        ("1. ’ Takes note of the report of the Secretary-General;", LEFT, 420.0),
+        ("2.°. Invites States to act;", LEFT, 250.0)]
+    _, doc = _segment([_ocr_page(rows)])
+    assert [(p.number, p.text) for p in doc.operative] == [
+        ("1", "Takes note of the report of the Secretary-General;"), ("2", "Invites States to act;")]
+
+
+def test_a_symbol_ocr_garbled_past_repair_is_built_from_the_mastheads_words():
+    lines = ["United Nations oo ‘AIC.AIT8IL.6", "General Assembly — | 20 October 2023",
+             "Seventy-eighth session", "Fourth Committee", "Agenda item 48"]
+    assert find_symbol(lines, []) == "A/C.4/78/L.6"
+    assert find_symbol(["United Nations . AIC.AIT8/L.52 Rev.1"] + lines[1:3] + ["First Committee"], []) \
+        == "A/C.1/78/L.52"
+    # Words without a token that confirms them build nothing; nor a token too far from them.
+    assert find_symbol(lines[1:], []) is None
+    assert find_symbol(["United Nations XYZQW/RSTL.6"] + lines[1:], []) is None
+    # A bracket read for a slash in a running header.
+    assert symbol_readings("AIC.4[78/L.6", masthead=False) == ["A/C.4/78/L.6"]
+
+
+def test_a_sponsor_list_over_lines_and_one_that_lost_its_colon():
+    title, sponsors = title_and_sponsors([
+        "Argentina, Australia, Belarus, Canada, Finland,", "Sweden, Ukraine*: draft resolution",
+        "Effects of atomic radiation"])
+    assert (title, sponsors) == ("Effects of atomic radiation",
+                                 ["Argentina", "Australia", "Belarus", "Canada", "Finland", "Sweden", "Ukraine"])
+    title, sponsors = title_and_sponsors(["Fiji, Nauru, Samoa, Tuvalu, aimee draft resolution",
+                                          "Addressing the legacy of nuclear weapons"])
+    assert title == "Addressing the legacy of nuclear weapons" and sponsors[:2] == ["Fiji", "Nauru"]
+    # "revised draft / resolution" over two lines.
+    assert title_and_sponsors(["Ghana, Kenya, Thailand*: revised draft", "resolution",
+                               "Agricultural technology for sustainable development"]) == (
+        "Agricultural technology for sustainable development", ["Ghana", "Kenya", "Thailand"])
+    # A title that speaks of a draft resolution is no sponsor line.
+    assert title_and_sponsors(["Consideration of the draft resolution"]) == (None, [])
