@@ -567,6 +567,10 @@ def trim_ocr_specks(work: Work) -> Work:
             new = re.sub(r"^(\s*\d{1,3}\.)\s*(?:[’'‘`°·,.:;\ue100-\ue8ff]\s*){1,3}(?=[A-Z])", r"\1 ", new)
             # A label's parenthesis read as a brace or a bracket ("{c) To promote").
             new = re.sub(r"^(\s*)[({\[]([a-z]{1,2}|[ivxl]{1,5})[)}\]](?=\s+[A-Z“‘\"])", r"\1(\2)", new)
+            # "(1)" for "(i)" where "(ii)" follows: the Roman list's first label.
+            if re.match(r"^\s*\([1lI|]\)\s+[A-Z]", new) and any(
+                    re.match(r"^\s*\(ii\)\s", later.text) for later in work.lines[i + 1:i + 6]):
+                new = re.sub(r"^(\s*)\([1lI|]\)", r"\1(i)", new)
         bar = "|" if plain else ""  # plain text keeps a bar: an I or l (fix_vertical_bars)
         # (A lone ``©`` or ``®`` after a body line's last word is OCR's raised mark, which
         # mark_marker_glyphs reads: "adopted on 25 June 1993 ©".)
@@ -596,7 +600,9 @@ def _footnote_mark(line: WorkLine, work: Work) -> tuple[str, str] | None:
         if not m2 and (work.plain or line.role == "footnote-candidate"):
             # OCR glues the asterisk, read as a quote, to the word (``“On behalf of``):
             # an opening quote that nothing closes on the line is no quotation.
-            m2 = re.match(r"^(?P<mark>[“\"*])(?P<rest>[A-Z][^”\"]*)$", line.text.strip())
+            # (Not before a participle: "“Taking note of the report ..." opens a preambular
+            # paragraph whose opening quote is OCR's speck; no note opens so.)
+            m2 = re.match(r"^(?P<mark>[“\"*])(?P<rest>(?![A-Z][a-z]+ing\b)[A-Z][^”\"]*)$", line.text.strip())
         if not m2:
             return None
         m = m2
@@ -1033,7 +1039,7 @@ def read_note_line(text: str, work: "Work", glued_star: bool = False
     an odd token (``- 4 A/62/890``, ``* 2 Resolution``) is kept apart: the numbering
     decides which one is the mark. ``glued_star``: the line may open the asterisk note
     with the asterisk read as a quote glued to the text (``"On behalf``)."""
-    s = text.strip()
+    s = re.sub(r"^_\s+(?=\S)", "", text.strip())  # a speck before the mark ("_ § CED/C/7")
     raised = False
     token: str | None = None
     rest = s
@@ -2020,7 +2026,8 @@ def mark_marker_glyphs(work: Work) -> Work:
     def after_punct(m: re.Match) -> str | None:
         glyph, rest = m.group("g"), m.group("rest")
         following = m.string[m.end():m.end() + 1]
-        if (glyph in QUOTE_LIKE_MARKS or glyph in ODD_MARKS) and not work.plain:
+        if (glyph in QUOTE_LIKE_MARKS or glyph in ODD_MARKS) and not work.plain \
+                and not _unseen_raised_quote(m, glyph):
             return None  # the layout path reads raised marks from their position
         if glyph in ODD_MARKS and rest:
             return None
@@ -2083,6 +2090,20 @@ def mark_marker_glyphs(work: Work) -> Work:
                    lambda m: " " + work.add_glyph(m.group("g")), footnotes=False, start=start)
 
 
+def _unseen_raised_quote(m: re.Match, glyph: str) -> bool:
+    """A raised mark the layout did not see, OCR's ``’`` glued after a comma or semicolon
+    with the sentence going on in lower case (``Enforced Disappearance,’ and of``): no
+    apostrophe stands there, and no quotation closes there unless one was opened with
+    ``‘`` in the same paragraph. A weak candidate (``_mark_weight``)."""
+    text, at = m.string, m.start()
+    if glyph not in "’'" or text[at - 1:at] not in (",", ";") or m.group("rest"):
+        return False
+    if not re.match(r" [a-z]", text[m.end():m.end() + 2]):
+        return False
+    para = text.rfind("\n\n", 0, at)
+    return text.count("‘", para + 1, at) <= text.count("’", para + 1, at - 1)
+
+
 BAR_WORD_RE = re.compile(r"(?<![\w|])[A-Za-z|]*\|[A-Za-z|]*(?![\w|])")
 
 
@@ -2096,7 +2117,13 @@ def fix_vertical_bars(work: Work) -> Work:
         best = max(readings, key=lambda r: (zipf(r), r[0].isupper()))
         return best if zipf(best) > 0 else None
 
-    return rewrite(work, "fix_vertical_bars", BAR_WORD_RE, fix)
+    rewrite(work, "fix_vertical_bars", BAR_WORD_RE, fix)
+    # A bar before three digits where a year stands ("Protocols thereto of | 977,"): the
+    # year's 1, read as a bar apart from the rest. Only a year of this or the last century.
+    return rewrite(work, "fix_vertical_bars", BAR_YEAR_RE, lambda m: "1" + m.group("d"))
+
+
+BAR_YEAR_RE = re.compile(r"(?<![\w|/.,])\|\s?(?P<d>9\d\d)(?![\d/.]|,\d)")
 
 
 def _bar_readings(token: str) -> list[str]:
@@ -2525,6 +2552,8 @@ def _cased(token: str, cand: str, lex: Lexicon, context: "TokenContext | None",
         if context.sentence_start or context.opens_name:
             return cand[:1].upper() + cand[1:]
         return cand[:1].upper() + cand[1:] if caps > lower else cand
+    if token[0].isupper() and cand in MONTHS:
+        return cand[:1].upper() + cand[1:]  # a month is written with its capital anywhere
     if token[0].isupper() and not context.sentence_start:
         # A capital in mid-sentence: a name, unless the document writes the word so. Inside
         # a Title Case name a word one cheap slip away keeps its capital even if the
@@ -2781,7 +2810,7 @@ def number_footnote_markers(work: Work) -> Work:
     for (lo, hi), marks in zip(windows, blocks):
         cands = [m.start() for m in GLYPH_RE.finditer(text, lo, hi)
                  if not _closes_quotation(text, m.start(), work)]
-        matched = _match_in_order(cands, marks, work, (lo, hi), earlier=dict(edits))
+        matched = _match_in_order(cands, marks, work, (lo, hi), earlier={**dict(inserts), **edits})
         for pos, mark in matched.items():
             edits[pos] = f"[^{mark}]"
         inserts += _place_lost(text, lo, hi, marks, matched,
@@ -2836,8 +2865,17 @@ def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str],
         if glyph.isdigit():
             before = text[max(0, pos - 12):pos]
             # (or to the stop after a complete year: "Decade of Family Farming, 2019–2028;5")
-            if glyph in first and re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’]"
-                                            r"|(?<![\d.])(?:19|20)\d\d[,;:])$", before) \
+            # (or to a date's year with no stop: "the Geneva Conventions of 12 August 19492")
+            index = ord(m.group(0)) - GLYPH_BASE
+            # (a raised digit the layout saw; plain text's digit glued to a year, when the
+            # words before it say again what that note's first marker follows: OCR reads
+            # a raised 3 as 7, "March 20177")
+            year = glyph in first and (
+                (work.glyphs[index][1] and re.search(r"(?<![\d.])(?:19|20)\d\d$", before) is not None)
+                or (index in work.year_glyphs
+                    and _repeat_of(work, text, pos, {glyph: first[glyph]}) == glyph))
+            if glyph in first and (year or re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’]"
+                                                     r"|(?<![\d.])(?:19|20)\d\d[,;:])$", before)) \
                     and not ABBREVIATION_END_RE.search(before):  # "Add.1": a document's part
                 edits[pos] = f"[^{glyph}]"
             continue
@@ -3235,9 +3273,14 @@ def _mark_weight(work: Work, pos: int, mark: str) -> float:
             return LOOSE
         return 3
     if not work.plain:
+        if not certain and glyph in QUOTE_LIKE_MARKS:
+            return 0.5  # a quote after a comma the layout did not see raised
         # A raised glyph apart from the word before it (``on criminal *``) is more often a
-        # speck than one glued to it.
-        return LOOSE if text[pos - 1:pos] == " " else 1
+        # speck than one glued to it; a stop or comma apart from it (``to that end, ;``)
+        # is dust.
+        if text[pos - 1:pos] == " ":
+            return WEAK if glyph in ",.;:" else LOOSE
+        return 1
     if re.fullmatch(r"[ \t]*\d{1,3}\.[ \t]*", text[text.rfind("\n", 0, pos) + 1:pos]):
         return 0  # a glyph after a paragraph's number ("1. ’ Takes note") is a speck
     previous = text[pos - 1:pos]
@@ -3264,11 +3307,12 @@ FIT = 0.1  # a fitting note's pull: under any difference of weights above, over 
 NOTE_FURNITURE = {"United", "Nations", "Report", "Resolution", "See", "Official", "Records",
                   "General", "Assembly", "Session", "Supplement", "Sales", "Treaty", "Series",
                   "Also", "Ibid", "Corr", "Annex", "Vol", "Chap", "Sect"}
+# A body's report to the Assembly, printed as a supplement to its Official Records.
+OFFICIAL_RECORDS_NOTE_RE = re.compile(r"Official Records\b.*\bSuppl")
 KIND_CUES = [  # (what the note is, what the words before its marker then say)
     (re.compile(r"Treaty Series"),
      re.compile(r"\b(?:Convention|Covenant|Agreement|Protocol|Treaty|Charter|Statute)\b")),
-    # A body's report to the Assembly is printed as a supplement to its Official Records.
-    (re.compile(r"Official Records\b.*\bSuppl"), re.compile(r"\b[Rr]eports?\b")),
+    (OFFICIAL_RECORDS_NOTE_RE, re.compile(r"\b[Rr]eports?\W{0,3}$")),  # its marker follows the word
     (re.compile(r"^(?:See\s+)?(?:also\s+)?[AES]/[\w.]+(?:/[\w.]+)+"),
      re.compile(r"\b(?:[Rr]eports?|[Nn]otes?|[Ss]ummary|[Ll]etters?|[Ss]tatements?)\b")),
 ]
@@ -3308,7 +3352,10 @@ def _note_fit(work: Work, pos: int, mark: str) -> float:
         if kind.search(note):
             return 0.5 if cue.search(clause) else 0.0
     if RESOLUTION_NOTE_RE.match(note):
-        return 0.5 if re.search(r"\b[A-Z][a-z]+[,;:.]?\s*$", before) else 0.0
+        # (a name's years end it too: "the Sendai Framework ... Reduction 2015–2030,")
+        # (a date's month is no name: "adopted on 26 October 1979,")
+        return 0.5 if re.search(rf"\b(?!(?:{MONTH_NAMES})\b)[A-Z][a-z]+"
+                                r"(?:\s+(?:19|20)\d\d(?:[-–—](?:19|20)?\d\d)?)?[,;:.]?\s*$", before) else 0.0
     return 0.0
 
 
@@ -3387,13 +3434,33 @@ def _place_lost(text: str, lo: int, hi: int, marks: list[str],
             # that mentions what the note cites, if there is exactly one (and the places
             # of the gap's numbers keep their order).
             last = left if left is not None else lo - 1
+            a, b = left + 1 if left is not None else lo, right if right is not None else hi
+            places: dict[str, list[int]] = {}
             for mark in gap:
-                a, b = left + 1 if left is not None else lo, right if right is not None else hi
                 sites = _date_sites(text, a, b, notes.get(mark, ""))
                 if len(sites) != 1:
                     sites = _cited_sites(text, a, b, notes.get(mark, ""))
                 if right is not None:
                     sites = [site for site in sites if not _same_citation(text, site, right)]
+                places[mark] = sites
+            # One place holds one marker: a place that is another lost note's only one is
+            # not this note's ("its report," and the titled report's "radiation”," for
+            # a report's note, when the titled one is the publication's only place).
+            only = Counter(sites[0] for sites in places.values() if len(sites) == 1)
+            for sites in places.values():  # the only place of two notes is neither's
+                if len(sites) == 1 and only[sites[0]] > 1:
+                    sites.clear()
+            settled = False
+            while not settled:
+                settled = True
+                for mark, sites in places.items():
+                    if len(sites) == 1:
+                        for other, theirs in places.items():
+                            if other != mark and sites[0] in theirs and len(theirs) > 1:
+                                theirs.remove(sites[0])
+                                settled = False
+            for mark in gap:
+                sites = places[mark]
                 if len(sites) == 1 and sites[0] > last:
                     inserts.append((sites[0], f"[^{mark}]"))
                     last = sites[0]
@@ -3415,8 +3482,15 @@ DOCUMENT_NOTE_RE = re.compile(r"^(?:See\s+(?:also\s+)?)?[AESaes]/[\w.]+(?:/[\w.]
                               r"(?:\s+and\s+(?:Add|Corr)\.\d+)?(?:,\s*annex)?\.?$")
 DOCUMENT_MENTION_RE = re.compile(r"\b[Tt]he (?:[a-z]+ )?(?:report|note|summary|letter)s?\b")
 PUBLICATION_NOTE_RE = re.compile(r"\bpublication\b|\bSales No\b")
+# How a resolution mentions a body's report ("the release of its report,", "the report of
+# the Council"; see OFFICIAL_RECORDS_NOTE_RE).
+BODY_REPORT_MENTION_RE = re.compile(r"\b(?:[Tt]he|[Ii]ts|[Tt]heir) (?:[a-z]+ )?reports?\b")
 PUBLICATION_MENTION_RE = re.compile(r"\b[Tt]he (?:[A-Z][a-z]+ )+(?:Report|Survey|Yearbook|Review"
-                                    r"|Outlook|Handbook)(?: \d{4})?\b")
+                                    r"|Outlook|Handbook)(?: \d{4})?\b"
+                                    # or its title quoted: "the report entitled “Sources, ...”,"
+                                    # (not the Secretary-General's: a document, cited by symbol)
+                                    r"|\b(?:report|study|publication|survey)s?\b(?! of the Secretary\W{1,2}General)"
+                                    r"[^“”\n.;]{0,80}? entitled “[^”\n]{3,200}”")
 
 
 # The head nouns of texts a resolution adopts or endorses (what a "Resolution 60/1" note
@@ -3484,6 +3558,8 @@ def _cited_sites(text: str, lo: int, hi: int, note: str) -> list[int]:
     a United Nations publication a Title-Case report or survey by name."""
     if DOCUMENT_NOTE_RE.match(note.strip()):
         mention = DOCUMENT_MENTION_RE
+    elif OFFICIAL_RECORDS_NOTE_RE.search(note):
+        mention = BODY_REPORT_MENTION_RE
     elif PUBLICATION_NOTE_RE.search(note):
         mention = PUBLICATION_MENTION_RE
     elif RESOLUTION_NOTE_RE.match(note.strip()):
@@ -3734,7 +3810,8 @@ STOP_ABBREVIATIONS = frozenset(
 # Closed-class words: never one half of a hyphenated compound of two words in this prose
 # (``an-estimated``, ``their-resolve``, ``States-to`` are spaces OCR read as hyphens).
 SPACE_WORDS = frozenset("the an and or nor their its his her that this these those which whose "
-                        "with from is are was were be been has have to of".split())
+                        "with from is are was were be been has have to of "
+                        "thereto therein thereof thereon thereby hereto".split())  # never hyphenated
 # Words that name a letter after them ("subparagraph c", "annex b"): that letter is no speck.
 LETTER_NAMERS = ("paragraph", "subparagraph", "item", "option", "letter", "annex", "chapter",
                  "part", "section", "column", "line", "point")

@@ -87,6 +87,7 @@ def test_a_comma_inside_a_sentence_goes_only_with_the_documents_evidence():
     ("from 22-December 2005", "from 22 December 2005"),
     ("resolution,-to act", "resolution, to act"),
     ("resolution 45/ 158", "resolution 45/158"),
+    ("the Additional Protocols-thereto of 1977", "the Additional Protocols thereto of 1977"),
 ])
 def test_hyphens_ocr_doubled_spaced_or_read_for_a_space(before, after):
     assert body(run(c.fix_hyphens, before)) == after
@@ -499,3 +500,17 @@ def test_a_misread_first_letter_takes_the_case_of_the_documents_phrase():
         "secure their radioactive sources, and")
     # without that phrase the case is open: the garble stays
     assert body(run(c.correct_words_by_document, text)) == text
+
+
+def test_a_misread_month_keeps_its_capital_in_mid_sentence():
+    out = body(c.correct_words(text_work(FORMULA + "the Pact adopted on 22 Septemiber 2024, in which")))
+    assert out == "the Pact adopted on 22 September 2024, in which"
+
+
+@pytest.mark.parametrize("before, after", [
+    ("the Protocols thereto of | 977, and", "the Protocols thereto of 1977, and"),
+    ("the |bid. report", "the Ibid. report"),
+    ("paragraphs | 977/2 and", "paragraphs | 977/2 and"),  # no year: a bar stays a bar
+])
+def test_a_bar_is_the_one_of_a_year_or_a_letter(before, after):
+    assert body(run(c.fix_vertical_bars, before)) == after

@@ -858,3 +858,87 @@ def test_a_lost_marker_after_a_names_years_goes_there():
     out = c.number_footnote_markers(work).text
     assert "Reduction 2015-2030,[^2] and" in out
     assert "A/77/231,[^3] on" in out
+
+
+def test_lost_markers_of_a_bodys_report_and_a_titled_publication_go_after_their_mentions():
+    # Plain OCR text lost the raised 1 and 2; the asterisk-like glyphs are notes 3 and 4.
+    out = number(HEAD + "Taking note of the work of the Committee and of the release of its report,\n\n"
+                 "Noting the publication of the scientific report of the Committee entitled "
+                 "“Sources and effects of radiation”, and of its assessment of the accident at the Fukushima "
+                 "power station,*\n\nBearing in mind the Sendai Framework for Disaster Risk "
+                 "Reduction 2015-2030,* and the importance of science,\n\n" + c.ANCHOR,
+                 [("1", "Official Records of the General Assembly, Seventy-seventh Session, "
+                        "Supplement No. 46 (A/77/46)."),
+                  ("2", "United Nations publication, Sales No. E.21.IX.1."),
+                  ("3", "United Nations publication, Sales No. E.22.IX.1, annex B."),
+                  ("4", "Resolution 69/283, annex II.")])
+    assert "release of its report,[^1]" in out
+    assert "radiation”,[^2] and of its" in out
+    assert "power station,[^3]" in out
+    assert "2015-2030,[^4] and" in out
+
+
+def test_a_preambular_paragraph_after_a_speck_quote_is_no_footnote_in_plain_text():
+    text = ("The General Assembly,\n\nNoting the work done,1\n\n"
+            "“Taking note of the report of the Secretary-General contained in document A/77/231,\n"
+            "~ | Official Records of the General Assembly, Supplement No. 46 (A/77/46).\n"
+            "2 Resolution 69/283, annex II.\n")
+    pages = [Page(number=1, method="text", lines=[Line(text=t) for t in text.splitlines()])]
+    cleaned = c.clean(Extracted(source_name="t.txt", media_type="text/plain", pages=pages))
+    assert [f.text[:8] for f in cleaned.footnotes] == ["Official", "Resoluti"]
+    assert "Taking note of the report of the Secretary-General" in cleaned.text
+
+
+# --- issue #4, session 3: batch6 (first contact) -----------------------------------------
+
+def test_a_note_cited_again_after_a_dates_year_with_no_stop_gets_its_marker_again():
+    out = number(HEAD + "Reaffirming the Geneva Conventions of 12 August 19491 and other norms,\n\n"
+                 "1. Urges States to comply with the Geneva Conventions of 12 August 19491 "
+                 "regarding the registration of persons;\n\n" + c.ANCHOR,
+                 [("1", "United Nations, Treaty Series, vol. 75, Nos. 970-973.")])
+    assert out.count("12 August 1949[^1]") == 2
+
+
+def test_a_digit_glued_to_a_year_that_repeats_no_earlier_wording_is_no_repeat():
+    # "March 20177": OCR's raised 3 read as 7 where note 7's first marker stands elsewhere.
+    out = number(HEAD + "Recalling the report on minority issues,7\n\n"
+                 "Recalling also Council resolutions 31/13 of 23 March 2016 and 34/6 of 23 March "
+                 "20177\n\n" + c.ANCHOR,
+                 [("1", "A/71/254."), ("2", "A/72/165."), ("3", "Resolution 60/1."), ("4", "A/70/1."),
+                  ("5", "A/69/1."), ("6", "A/68/1."), ("7", "A/71/254, annex.")])
+    assert "23 March 2017[^7]" not in out
+
+
+def test_a_speck_before_a_notes_mark_does_not_hide_it():
+    lines = note_lines("5 United Nations, Treaty Series, vol. 2716, No. 48088.", "_ § CED/C/7, annex.")
+    assert c.number_notes(lines, 5) == ["5", "6"]
+
+
+def test_a_quote_after_a_comma_the_layout_did_not_see_raised_is_a_weak_candidate():
+    notes = [("1", "Resolution 79/1."), ("2", "United Nations, Treaty Series, vol. 2716, No. 48088."),
+             ("3", "CED/C/7, annex.")]
+    body = (HEAD + "Bearing in mind the Pact for the Future,\ue100 adopted in 2024,\n\n"
+            "Taking note of the International Convention for the Protection of All Persons from "
+            "Enforced Disappearance,’ and of the work of its Committee,\n\n"
+            "Noting the document entitled “Guiding Principles for the Search”,\ue101 and their "
+            "relevance to the search for persons,\n\nAcknowledging the contribution of science to "
+            "that end, \ue102\n\n1. Decides to act.\n\n" + c.ANCHOR)
+    work = text_work(body, notes, plain=False)
+    work.glyphs = [("”", True), ("®", True), (";", True)]
+    work = c.mark_marker_glyphs(work)
+    out = c.number_footnote_markers(work).text
+    assert "Disappearance,[^2] and of the work" in out
+    assert "Search”,[^3] and their" in out
+    assert "that end, [^" not in out  # a raised semicolon apart from the words is dust
+    # a quotation opened with ‘ in the paragraph closes there: no candidate
+    quoted = text_work(HEAD + "Noting the ‘Search for Persons,’ and other texts,\n\n" + c.ANCHOR,
+                       notes[:1], plain=False)
+    assert "’" in c.mark_marker_glyphs(quoted).text
+
+
+def test_two_lost_notes_with_one_place_each_are_not_placed_at_the_same_one():
+    text = (HEAD + "Noting the work of the Committee,\n\n1. Takes note of the report of the "
+            "Secretary-General entitled “Goals and targets for youth”;\n\n" + c.ANCHOR)
+    notes = {"1": "United Nations publication, Sales No. E.07.IV.1.", "2": "A/62/61."}
+    inserts = c._place_lost(text, c.body_start(text), len(text) - 1, ["1", "2"], {}, notes)
+    assert inserts == [(text.index(";\n\n") + 1, "[^2]")]  # the SG's report is a document

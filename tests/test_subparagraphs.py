@@ -225,3 +225,17 @@ def test_a_quotation_going_on_a_sentence_in_plain_text_is_no_asterisk_note():
     assert [(f.mark, f.text[:8]) for f in doc.footnotes] == [("*", "Reissued"), ("1", "United N")]
     assert doc.operative[0].text.endswith("“Addressing the legacy of roads: providing assistance to "
                                           "Member States affected by roads”.")
+
+
+def test_a_roman_one_read_as_a_digit_before_ii_is_the_first_roman_label():
+    rows = [FORMULA] + PREAMBLE + [
+        ("1. Encourages States to take the following measures:", LEFT, 380.0),
+        ("(a) To establish national mechanisms;", LEFT, 320.0),
+        ("(b) To adopt legislation that addresses the needs of their families:", LEFT, 460.0),
+        ("(1) In matters of social welfare and property rights;", LEFT, 400.0),
+        ("(ii) In matters of family law;", LEFT, 300.0),
+        ("(c) To establish registries of missing persons;", LEFT, 360.0),
+        ("2. Requests a report;", LEFT, 250.0)]
+    _, doc = _scan(rows)
+    assert "\n(i) In matters of social welfare" in doc.operative[0].text
+    assert [p.number for p in doc.operative] == ["1", "2"]
