@@ -563,8 +563,10 @@ def test_ocr_marker_glyphs_quotes_after_punctuation_but_not_decimals():
     work = text_work(text)
     work.plain = True  # plain text: marks are read from glyph shapes
     assert [g for g, _ in c.mark_marker_glyphs(work).glyphs] == ["'", "!"]
-    # the layout path reads raised marks from their position, not from these shapes
-    assert not {"'", "!"} & {g for g, _ in c.mark_marker_glyphs(text_work(text)).glyphs}
+    # the layout path reads raised marks from their position, not from these shapes, but for
+    # a quote after a comma with the sentence going on (no apostrophe stands there): a weak,
+    # uncertain candidate (_mark_weight), where the layout missed a raised mark
+    assert [g for g in c.mark_marker_glyphs(text_work(text)).glyphs if g[0] in "'!"] == [("'", False)]
 
 
 OCR_FIXTURES = Path(__file__).parent / "data" / "ocr"
