@@ -696,7 +696,7 @@ _REV = re.compile(r"/(Rev|Corr)\.(\d+)$", re.I)
 _RES_NUMBER = re.compile(r"(?<![\w/.-])(S-\d{1,2}|ES-\d{1,2}|\d{1,3})/(\d{1,4})(?![\w/])")
 _COMMITTEES = {"first": "A/C.1/", "second": "A/C.2/", "third": "A/C.3/", "fourth": "A/C.4/",
                "fifth": "A/C.5/", "sixth": "A/C.6/", "special political": "A/SPC/"}
-_SYMBOL_IN_TEXT = re.compile(r"\b[A-Z]/(?:[A-Z0-9.\-]+/)*[A-Z0-9.\-]+\b")
+_SYMBOL_IN_TEXT = re.compile(r"\b[A-Z]/(?:[A-Za-z0-9.\-]+/)*[A-Za-z0-9.\-]+\b")  # (with /Rev.1, /Add.1)
 
 
 def normalise_symbol(symbol: str | None) -> str | None:

@@ -332,6 +332,18 @@ def test_plenary_resolution_names_its_draft_in_the_report_line():
     assert ranking[0].accepted and any("report line" in r for r in ranking[0].reasons)
 
 
+def test_a_plenary_resolution_adopted_from_a_revision_follows_the_revision():
+    # batch7's first contact: "/Rev.1" was cut from the report line's symbol, so the
+    # original draft took the report line's weight.
+    draft = resolution("A/82/L.38", 82)
+    revised = resolution("A/82/L.38/Rev.1", 82)
+    adopted = resolution("A/RES/82/160", 82, report_line=(
+        "[without reference to a Main Committee (A/82/L.38/Rev.1 and A/82/L.38/Add.1)]"))
+    ranking = rank_predecessors(adopted, [("draft", draft), ("rev", revised)])
+    assert ranking[0].doc_id == "rev" and any("report line" in r for r in ranking[0].reasons)
+    assert not any("report line" in r for r in next(c for c in ranking if c.doc_id == "draft").reasons)
+
+
 def test_no_title_no_cites_high_text_similarity_is_still_found():
     ops = list(OPS)
     ops[0] = ops[0].replace("Takes note", "Takes note with appreciation")
