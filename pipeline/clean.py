@@ -170,6 +170,18 @@ class Work:
     furniture: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     plain: bool = False  # plain text only: no superscripts, marks are read from glyph shapes
+    # The body's and footnotes' lexicon, with the texts it was built from (``lexicon``).
+    _lexicon: "Lexicon | None" = field(default=None, repr=False)
+    _lexicon_of: tuple = field(default=(), repr=False)
+
+    def lexicon(self) -> "Lexicon":
+        """The lexicon of the body and footnotes as they stand now, built once per state of
+        the text: the steps that correct words each ask for it, and a step that changed
+        nothing hands the next one the same lexicon (read only)."""
+        texts = (self.text, *(f.text for f in self.footnotes))
+        if self._lexicon is None or self._lexicon_of != texts:
+            self._lexicon, self._lexicon_of = Lexicon(texts), texts
+        return self._lexicon
 
     def view(self) -> str:
         return "\n\n".join([self.text] + [f.text for f in self.footnotes])
@@ -2008,7 +2020,7 @@ MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|Octo
           "|December")
 # A date's year with a marker digit glued on (``24 April 19633``): a date's year has four
 # digits, so the fifth (and sixth) cannot belong to it.
-GLUED_TO_YEAR_RE = re.compile(rf"\b(?P<year>(?:{MONTH_NAMES}) (?:19|20)\d\d)(?P<g>\d{{1,2}})"
+GLUED_TO_YEAR_RE = re.compile(rf"\b(?P<year>(?:{MONTH_NAMES}) (?:19|20)\d\d|(?:19|20)\d\d[–-](?:19|20)\d\d)(?P<g>\d{{1,2}})"
                               r"(?=[\s,;:.\ue000]|$)")
 
 
@@ -2142,7 +2154,7 @@ def rejoin_split_words(work: Work) -> Work:
     non-word head and a tail frame exactly one frequent word with one or two
     lost letters between them (``Develo`` + ``pm`` + ``ent``).
     """
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
 
     def join(m: re.Match) -> str | None:
         head, tail = m.group(1), m.group(2)
@@ -2214,7 +2226,7 @@ def split_glued_words(work: Work) -> Work:
     the split does not put a capitalised function word in mid-sentence (``24 On sober``).
     When in doubt the token stays as it is.
     """
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
 
     def content(word: str) -> bool:
         # Printed elsewhere in the document (the glued token is not that word).
@@ -2566,7 +2578,7 @@ def _cased(token: str, cand: str, lex: Lexicon, context: "TokenContext | None",
 
 def correct_words(work: Work) -> Work:
     """Correct non-words (``proyjsions``, ``Fotirth``, ``Chil``) with lexicon and confusion model."""
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
 
     def fix(m: re.Match) -> str | None:
         token = m.group(0)
@@ -2592,7 +2604,7 @@ def fix_case_slips(work: Work) -> Work:
     to it, none opened by it), for a common word (Zipf >= 3) the document prints in lower
     case mid-sentence and nowhere else with that capital.
     """
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
 
     def fix(m: re.Match) -> str | None:
         token = m.group(0)
@@ -2651,7 +2663,7 @@ def correct_short_words(work: Work) -> Work:
     word between the same two neighbours elsewhere (or after the left one and before the
     right one, twice each), and no other candidate has such evidence.
     """
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
 
     def fix(m: re.Match) -> str | None:
         token = m.group(0)
@@ -2679,7 +2691,7 @@ def correct_words_by_context(work: Work) -> Work:
     the neighbour is the commoner English word.
     """
     pattern = re.compile(r"(?<=[A-Za-z] )[A-Za-z]{3,}(?= [A-Za-z])")
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
 
     def fix(m: re.Match) -> str | None:
         left = [w.lower() for w in WORD_RE.findall(m.string[max(0, m.start() - 60):m.start()])][-2:]
@@ -2776,7 +2788,7 @@ def document_word_for(token: str, lex: Lexicon, context: TokenContext,
 def correct_words_by_document(work: Work) -> Work:
     """Non-words too garbled for ``correct_words``, read as a word of the document's own
     phrase (``possession of tedicactive material``: ``radioactive``); see ``document_word_for``."""
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
     everything = "\n".join([work.text] + [f.text for f in work.footnotes])
 
     def fix(m: re.Match) -> str | None:
@@ -3009,6 +3021,11 @@ class _RepeatEvidence:
         return (REPEAT_PHRASE if phrase else 0.0) + REPEAT_NAME * named
 
 
+def _last_words(text: str, pos: int, n: int = 3) -> list[str]:
+    """The ``n`` content words right before ``pos`` (markers and glyphs aside)."""
+    return _content_words(_unmarked(text[max(0, pos - 200):pos]))[-n:]
+
+
 def _unmarked(text: str) -> str:
     return re.sub(r"\[\^[^\]]*\]", "", GLYPH_RE.sub("", text))
 
@@ -3179,9 +3196,12 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
                 weights[pos] = {mark: w * REPEAT_DISCOUNT for mark, w in weights[pos].items()}
             continue
         glyph = work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0]
-        if at in weights and glyph in weights[at] and weights[at][glyph]:
+        if at in weights and glyph in weights[at] and weights[at][glyph] \
+                and _last_words(work.text, at) == _last_words(work.text, pos):
             # A digit read right on the repeat says the number of the first citation too,
-            # whose glyph OCR misread ("Family Farming, 2019-2028,*" ... "2019-2028;5").
+            # whose glyph OCR misread ("Family Farming, 2019-2028,*" ... "2019-2028;5"),
+            # where the same words stand right before both ("... 2015-2030, adopted on 18
+            # May 2023.4" cites another text than "... 2015-2030,?").
             weights[at][glyph] = max(weights[at][glyph], weights[pos][glyph])
         weights[pos] = {mark: w * REPEAT_DISCOUNT for mark, w in weights[pos].items()}
     lo, hi = window or ((min(cands), max(cands) + 1) if cands else (0, 1))
@@ -3845,7 +3865,7 @@ def fix_stray_punctuation(work: Work) -> Work:
     between two words otherwise goes only with the document's evidence: the same two words
     stand together elsewhere without it, at least twice, and never with it.
     """
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
     plain_pairs, punct_pairs = Counter(), Counter()
     for text in [work.text] + [f.text for f in work.footnotes]:
         for m in re.finditer(r"(?=(?<![A-Za-z])([A-Za-z]+)([,:.]?) ([A-Za-z]+)(?![A-Za-z]))", text):
@@ -4019,7 +4039,7 @@ def fix_hyphens(work: Work) -> Work:
     (``date_hyphen``).
     A space inside a symbol after a slash (``45/ 158``) goes.
     """
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
     texts = [work.text] + [f.text for f in work.footnotes]
     hyphenated = Counter(m.group(0).lower() for t in texts
                          for m in re.finditer(r"(?<![\w-])[A-Za-z0-9]+-[A-Za-z0-9]+(?![\w-])", t))
@@ -4149,7 +4169,7 @@ def fold_stray_accents(work: Work) -> Work:
     """
     import unicodedata
 
-    lex = Lexicon([work.text] + [f.text for f in work.footnotes])
+    lex = work.lexicon()
 
     def known(word: str) -> bool:
         return zipf(word) >= 3.0 and (lex.doc_count(word) >= 1

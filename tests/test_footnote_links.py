@@ -942,3 +942,31 @@ def test_two_lost_notes_with_one_place_each_are_not_placed_at_the_same_one():
     notes = {"1": "United Nations publication, Sales No. E.07.IV.1.", "2": "A/62/61."}
     inserts = c._place_lost(text, c.body_start(text), len(text) - 1, ["1", "2"], {}, notes)
     assert inserts == [(text.index(";\n\n") + 1, "[^2]")]  # the SG's report is a document
+
+
+def test_a_note_cited_again_after_a_year_range_with_no_stop_gets_its_marker_again():
+    # batch7's first contact (text variant): "Reduction 2015–20301 and" is note 1 again.
+    out = number(HEAD + "Recalling the Sendai Framework for Disaster Risk Reduction 2015–2030,1\n\n"
+                 "1. Calls upon States to implement the Sendai Framework for Disaster Risk Reduction "
+                 "2015–20301 and to accelerate progress;\n\n" + c.ANCHOR,
+                 [("1", "Resolution 69/283, annex II.")])
+    assert "Reduction 2015–2030[^1] and to accelerate" in out
+    assert "Reduction 2015–2030,[^1]\n\n" in out
+
+
+def test_a_repeats_digit_numbers_its_antecedent_only_where_the_same_words_stand_before_both():
+    # "... Reduction 2015-2030, adopted on 18 May 2023.4" cites the declaration (note 4), not
+    # the Framework whose name it repeats: the "?" after the Framework keeps its own number.
+    work = glyph_work(HEAD + "Recalling the Pact for the Future,\ue100 adopted on 22 September 2024, in "
+                      "which Heads of State committed to strengthen the response to shocks,\n\n"
+                      "Recalling the Sendai Framework for Disaster Risk Reduction 2015-2030,\ue101 the 2030 "
+                      "Agenda for Sustainable Development and the Paris Agreement,\ue102 and the "
+                      "interlinkages between them,\n\nRecalling also the political declaration of the "
+                      "high-level meeting on the midterm review of the Sendai Framework for Disaster Risk "
+                      "Reduction 2015-2030, adopted on 18 May 2023.\ue103\n\n" + c.ANCHOR, ["'", "?", "?", "4"],
+                      [("1", "Resolution 79/1."), ("2", "Resolution 69/283, annex II."),
+                       ("3", "Adopted under the Convention, decision 1/CP.21."), ("4", "Resolution 77/289, annex.")])
+    work.plain = False
+    work.glyphs = [(g, True) for g, _ in work.glyphs]
+    out = c.number_footnote_markers(work).text
+    assert "2015-2030,[^2] the 2030" in out and "Paris Agreement,[^3]" in out and "2023.[^4]" in out
