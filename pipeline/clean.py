@@ -2098,6 +2098,17 @@ def mark_marker_glyphs(work: Work) -> Work:
         # number may take it (``_mark_weight``).
         rewrite(work, "mark_marker_glyphs", LOOSE_END_DIGIT_RE,
                 lambda m: work.add_glyph(m.group("d")), footnotes=False, start=start)
+
+        # A quote or "?" glued to a year, the sentence going on in lower case ("Reduction
+        # 2015-2030' and to accelerate"): a raised mark the layout did not see, unless it
+        # closes a quotation the paragraph opened. A weak candidate (``_mark_weight``).
+        def after_year(m: re.Match) -> str | None:
+            before = m.string[m.string.rfind("\n\n", 0, m.start()) + 1:m.start()]
+            quoting = before.count("“") + before.count("‘") > before.count("”") + before.count("’")
+            return None if m.group("g") != "?" and quoting else work.add_glyph(m.group("g"))
+
+        rewrite(work, "mark_marker_glyphs", QUOTE_AFTER_YEAR_RE, after_year, footnotes=False,
+                start=start)
     return rewrite(work, "mark_marker_glyphs", LOOSE_SYMBOL_RE,
                    lambda m: " " + work.add_glyph(m.group("g")), footnotes=False, start=start)
 
@@ -2116,6 +2127,7 @@ def _unseen_raised_quote(m: re.Match, glyph: str) -> bool:
     return text.count("‘", para + 1, at) <= text.count("’", para + 1, at - 1)
 
 
+QUOTE_AFTER_YEAR_RE = re.compile(r"(?<=\b(?:19|20)\d\d)(?P<g>['’\"”?])(?= [a-z])")
 BAR_WORD_RE = re.compile(r"(?<![\w|])[A-Za-z|]*\|[A-Za-z|]*(?![\w|])")
 
 
@@ -2903,6 +2915,7 @@ REPEAT_WORD_RE = re.compile(r"[A-Za-z]+|\d{4}")
 REPEAT_PHRASE, REPEAT_NAME, REPEAT_KIND = 4.0, 2.5, 1.0
 REPEAT_STRONG = 2.0  # enough to take a candidate from the in-order numbering
 REPEAT_PHRASE_WORDS = 3  # content words of a phrase said again ("report of the Secretary-General")
+REPEAT_TAIL_WORDS = 2  # content words that may stand between that phrase and the repeat's marker
 
 
 def _content_words(text: str) -> list[str]:
@@ -2998,13 +3011,19 @@ class _RepeatEvidence:
         found = text.rfind("\n\n", 0, at)
         site_para = found + 2 if found >= 0 else 0
         site_words = _content_words(_unmarked(text[site_para:at]))
+        dated = re.search(rf"\b\d{{1,2}} (?:{MONTH_NAMES}) (?:19|20)\d\d\W{{0,3}}$",
+                          _unmarked(text[max(0, pos - 40):pos])) is not None
         phrase = 0
         for k in range(REPEAT_PHRASE_WORDS, min(6, len(site_words)) + 1):
             said = " " + " ".join(site_words[-k:]) + " "
             # (a phrase the document says in two other paragraphs or more is its subject's
             # own wording, "persons belonging to minorities", and names no citation)
             common = sum(a not in (para, site_para) for a in self.body.saying(said))
-            if said in joined and common < 2:
+            # A candidate right after a date follows the phrase said again closely
+            # (``REPEAT_TAIL_WORDS``): "the Sendai Framework ... 2015-2030, adopted on 18 May
+            # 2023," cites the declaration adopted then, not the Framework again.
+            scope = " " + " ".join(words[-(k + REPEAT_TAIL_WORDS):]) + " " if dated else joined
+            if said in scope and common < 2:
                 phrase = k
         if not self.name:
             return phrase, 0.0
@@ -3258,6 +3277,7 @@ REPEAT_DISCOUNT = 0.5  # the weight left to a candidate that cites an earlier no
 PLACE_COST = 0.02  # below the smallest difference of two weights (see _match_in_order)
 WEAK = 0.2  # the plausibility of a weak candidate (see _mark_weight)
 LOOSE = 0.8  # a layout candidate standing apart from the word before it (see _mark_weight)
+LOOSE_DIGIT = 0.9  # ... a raised digit so, read as the very number
 YEAR_DIGIT_RIGHT = 1.2  # a digit glued to a year, as its own number (see _mark_weight)
 
 
@@ -3289,8 +3309,9 @@ def _mark_weight(work: Work, pos: int, mark: str) -> float:
                 and ord(text[pos]) - GLYPH_BASE in work.ocr_glyphs:
             # A raised digit OCR saw apart from the paragraph's last word, after its stop
             # ("established pursuant to that resolution, 2"): as often a speck as a mark;
-            # no more than a glyph glued to its word.
-            return LOOSE
+            # no more than a glyph glued to its word, but more than a loose glyph of no
+            # digit (the digit says which number it is).
+            return LOOSE_DIGIT
         return 3
     if not work.plain:
         if not certain and glyph in QUOTE_LIKE_MARKS:
@@ -3333,6 +3354,11 @@ KIND_CUES = [  # (what the note is, what the words before its marker then say)
     (re.compile(r"Treaty Series"),
      re.compile(r"\b(?:Convention|Covenant|Agreement|Protocol|Treaty|Charter|Statute)\b")),
     (OFFICIAL_RECORDS_NOTE_RE, re.compile(r"\b[Rr]eports?\W{0,3}$")),  # its marker follows the word
+    # "Adopted under the United Nations Framework Convention on Climate Change, decision
+    # 1/CP.21": an instrument adopted by a conference, named right before its marker
+    (re.compile(r"^Adopted (?:under|by|at)\b"),
+     re.compile(r"\b(?:Agreement|Declaration|Convention|Protocol|Programme|Plan|Platform|Framework"
+                r"|Principles|Guidelines|Agenda|Charter|Code|Statute|Compact)\W{0,3}$")),
     (re.compile(r"^(?:See\s+)?(?:also\s+)?[AES]/[\w.]+(?:/[\w.]+)+"),
      re.compile(r"\b(?:[Rr]eports?|[Nn]otes?|[Ss]ummary|[Ll]etters?|[Ss]tatements?)\b")),
 ]
@@ -4079,6 +4105,12 @@ def fix_hyphens(work: Work) -> Work:
          lambda m: f"{m.group('a')}-{m.group('b')}"
          if hyphenated[f"{m.group('a')}-{m.group('b')}".lower()] >= 1 else None),
         (re.compile(r"(?<=\d/) (?=\d)"), lambda m: ""),
+        # A range of years whose dash OCR doubled, read as a tilde or spaced ("2015--2030",
+        # "2015~ 2030"): the years stay, the dash is a hyphen again.
+        (re.compile(r"(?<![\d/.])(?P<a>(?:19|20)\d\d)(?:~\s?|[-–—]-|-[–—]|\s-\s?|-\s)(?P<b>(?:19|20)\d\d)(?![\d/])"),
+         lambda m: f"{m.group('a')}-{m.group('b')}"),
+        # A stop between a name and its years ("Disaster Risk Reduction. 2015-2030,").
+        (re.compile(r"(?<=[a-z]) ?\. ?(?=(?:19|20)\d\d[-–](?:19|20)\d\d\b)"), lambda m: " "),
     ]
     for pattern, fix in rules:
         rewrite(work, "fix_hyphens", pattern, fix, start=body_start(work.text))

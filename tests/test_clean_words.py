@@ -514,3 +514,19 @@ def test_a_misread_month_keeps_its_capital_in_mid_sentence():
 ])
 def test_a_bar_is_the_one_of_a_year_or_a_letter(before, after):
     assert body(run(c.fix_vertical_bars, before)) == after
+
+
+@pytest.mark.parametrize("before, after", [
+    ("the Sendai Framework for Disaster Risk Reduction 2015--2030, and", "the Sendai Framework for Disaster Risk Reduction 2015-2030, and"),
+    ("Reduction 2015~ 2030, and", "Reduction 2015-2030, and"),
+    ("Reduction 2015—-2030,", "Reduction 2015-2030,"),
+    ("Disaster Risk Reduction. 2015-2030, adopted", "Disaster Risk Reduction 2015-2030, adopted"),
+    ("Disaster Risk Reduction .2015-2030,", "Disaster Risk Reduction 2015-2030,"),
+])
+def test_a_range_of_years_ocr_damaged_is_put_right_with_its_years(before, after):
+    assert body(run(c.fix_hyphens, before)) == after
+
+
+def test_years_inside_a_symbol_or_a_number_are_no_range():
+    text = "in document A/2015--2030/1 and in 2015.2030 units"
+    assert body(run(c.fix_hyphens, text)) == text

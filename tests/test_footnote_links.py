@@ -970,3 +970,52 @@ def test_a_repeats_digit_numbers_its_antecedent_only_where_the_same_words_stand_
     work.glyphs = [(g, True) for g, _ in work.glyphs]
     out = c.number_footnote_markers(work).text
     assert "2015-2030,[^2] the 2030" in out and "Paris Agreement,[^3]" in out and "2023.[^4]" in out
+
+
+def _layout(body: str, glyphs: list[str], notes) -> c.Work:
+    work = glyph_work(body, glyphs, notes)
+    work.plain = False
+    work.glyphs = [(g, True) for g in glyphs]
+    work.blocks = [[m for m, _ in notes if not m.startswith("*")]]
+    return work
+
+
+def test_a_name_said_again_before_a_date_is_no_repeat_of_its_marker():
+    # "... the Sendai Framework ... 2015-2030, adopted on 18 May 2023,’" cites the declaration
+    # adopted that day (note 3), not the Framework (note 1) again.
+    work = _layout(HEAD + "Recalling the Sendai Framework for Disaster Risk Reduction 2015-2030,\ue100 the "
+                   "2030 Agenda and the Paris Agreement,\ue101 and their links,\n\nRecalling also the political "
+                   "declaration of the midterm review of the Sendai Framework for Disaster Risk Reduction "
+                   "2015-2030, adopted on 18 May 2023,\ue102\n\nTaking note of document A/81/3,\ue103 in "
+                   "particular its segment,\n\n" + c.ANCHOR, ["'", "’", "’", "*"],
+                   [("1", "Resolution 69/283, annex II."), ("2", "Adopted under the Convention, decision 1/CP.21."),
+                    ("3", "Resolution 77/289, annex."), ("4", "A/81/3.")])
+    out = c.number_footnote_markers(work).text
+    assert "18 May 2023,[^3]" in out and "A/81/3,[^4]" in out
+
+
+def test_a_raised_digit_apart_from_its_word_outweighs_a_speck_apart_from_its_word():
+    work = _layout(HEAD + "Noting the report,\ue100\n\nEmphasizing the primary responsibility for the "
+                   "initiation, \ue101 organization and coordination of assistance,\n\nWelcoming the report "
+                   "entitled “Cooperation”, \ue102 and its recommendations,\n\n" + c.ANCHOR, ["*", "°", "2"],
+                   [("1", "A/81/3."), ("2", "A/81/100.")])
+    out = c.number_footnote_markers(work).text
+    assert "“Cooperation”, [^2]" in out and "initiation, [^" not in out
+
+
+def test_a_quote_glued_to_a_year_is_a_repeats_marker_the_layout_missed():
+    work = _layout(HEAD + "Recalling the Sendai Framework for Disaster Risk Reduction 2015-2030,\ue100\n\n"
+                   "1. Calls upon States to implement the Sendai Framework for Disaster Risk Reduction "
+                   "2015-2030' and to accelerate progress;\n\n" + c.ANCHOR, ["’"],
+                   [("1", "Resolution 69/283, annex II.")])
+    work = c.mark_marker_glyphs(work)
+    out = c.number_footnote_markers(work).text
+    assert "Reduction 2015-2030[^1] and to accelerate" in out
+
+
+def test_a_note_of_an_instrument_adopted_under_a_convention_fits_the_instruments_name():
+    work = text_work(HEAD + "Recalling the Paris Agreement,\ue100 and the links,\n\n" + c.ANCHOR,
+                     [("3", "Adopted under the United Nations Framework Convention on Climate Change, "
+                            "decision 1/CP.21.")], plain=False)
+    work.glyphs = [("?", True)]
+    assert c._note_fit(work, work.text.index("\ue100"), "3") == 0.5
