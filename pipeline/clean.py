@@ -4106,9 +4106,9 @@ def fix_hyphens(work: Work) -> Work:
          if hyphenated[f"{m.group('a')}-{m.group('b')}".lower()] >= 1 else None),
         (re.compile(r"(?<=\d/) (?=\d)"), lambda m: ""),
         # A range of years whose dash OCR doubled, read as a tilde or spaced ("2015--2030",
-        # "2015~ 2030"): the years stay, the dash is a hyphen again.
+        # "2015~ 2030"): the years stay, the dash is the en dash the UN prints in ranges.
         (re.compile(r"(?<![\d/.])(?P<a>(?:19|20)\d\d)(?:~\s?|[-–—]-|-[–—]|\s-\s?|-\s)(?P<b>(?:19|20)\d\d)(?![\d/])"),
-         lambda m: f"{m.group('a')}-{m.group('b')}"),
+         lambda m: f"{m.group('a')}–{m.group('b')}"),
         # A stop between a name and its years ("Disaster Risk Reduction. 2015-2030,").
         (re.compile(r"(?<=[a-z]) ?\. ?(?=(?:19|20)\d\d[-–](?:19|20)\d\d\b)"), lambda m: " "),
     ]

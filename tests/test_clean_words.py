@@ -517,9 +517,9 @@ def test_a_bar_is_the_one_of_a_year_or_a_letter(before, after):
 
 
 @pytest.mark.parametrize("before, after", [
-    ("the Sendai Framework for Disaster Risk Reduction 2015--2030, and", "the Sendai Framework for Disaster Risk Reduction 2015-2030, and"),
-    ("Reduction 2015~ 2030, and", "Reduction 2015-2030, and"),
-    ("Reduction 2015—-2030,", "Reduction 2015-2030,"),
+    ("the Sendai Framework for Disaster Risk Reduction 2015--2030, and", "the Sendai Framework for Disaster Risk Reduction 2015–2030, and"),
+    ("Reduction 2015~ 2030, and", "Reduction 2015–2030, and"),
+    ("Reduction 2015—-2030,", "Reduction 2015–2030,"),
     ("Disaster Risk Reduction. 2015-2030, adopted", "Disaster Risk Reduction 2015-2030, adopted"),
     ("Disaster Risk Reduction .2015-2030,", "Disaster Risk Reduction 2015-2030,"),
 ])
