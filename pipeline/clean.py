@@ -3235,6 +3235,7 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
 
     notes = {f.mark: f.text for f in work.footnotes}
 
+    @lru_cache(maxsize=None)  # (the alignment asks for each cell more than once)
     def lost(i: int, j: int) -> float:
         # A number left without a candidate is worth a little when its note's content
         # finds it exactly one place between the candidates around it (``_cited_sites``),

@@ -147,6 +147,7 @@ class _Para:
     nwords: int
     tokens: list[str] | None = None  # the words of ``key``
     _okey: str | None = None
+    _word_key: str | None = None
     content: Counter | None = None  # see ``_content``
 
     @property
@@ -155,6 +156,13 @@ class _Para:
         if self._okey is None:
             self._okey = ocr_key(self.key)
         return self._okey
+
+    @property
+    def word_key(self) -> str:
+        """``word_key(okey)``, computed once: every candidate pair asks for it."""
+        if self._word_key is None:
+            self._word_key = word_key(self.okey)
+        return self._word_key
 
 
 def _section(doc: Document, section: str, vocab: _Vocabulary) -> list[_Para]:
@@ -227,8 +235,8 @@ def word_key(okey: str) -> str:
     drops or adds accents; a difference in these alone is noise, not an edit (an edit
     changes words). Two paragraphs with equal word keys are ``unchanged``.
     """
-    text = unicodedata.normalize("NFKD", okey)
-    return _NOT_ALNUM.sub("", "".join(ch for ch in text if not unicodedata.combining(ch)))
+    # (decomposed, an accent is a combining mark: no word character, it goes with the marks)
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", okey))
 
 
 def same_text(a: str, b: str) -> bool:
@@ -242,7 +250,7 @@ def same_text(a: str, b: str) -> bool:
 
 def _same_text(a: _Para, b: _Para) -> bool:
     """Equal after normalisation, or differing only by OCR confusions and stray marks."""
-    return a.key == b.key or a.okey == b.okey or word_key(a.okey) == word_key(b.okey)
+    return a.key == b.key or a.okey == b.okey or a.word_key == b.word_key
 
 
 def containment(small: _Para, large: _Para) -> float:

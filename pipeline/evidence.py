@@ -103,12 +103,14 @@ def _tokens(text: str) -> list[_Tok]:
             if not m.group().startswith("[^")]
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def vocabulary(doc: Document) -> Counter:
     """Lower-case word counts of a document's paragraphs (its own usage, for the lexicon)."""
-    counts: Counter = Counter()
-    for _, text in doc.paragraph_ids():
-        counts.update(m.group().lower() for m in re.finditer(r"[^\W\d_]+", _LABEL.sub(" ", text)))
-    return counts
+    # (one pass over all paragraphs: a label or a word never spans two of them)
+    text = "\n".join(text for _, text in doc.paragraph_ids())
+    return Counter(_LETTERS.findall(_LABEL.sub(" ", text).lower()))
 
 
 @lru_cache(maxsize=65536)
