@@ -76,14 +76,18 @@ TEXT_FLOOR = 0.3
 _MARKER = re.compile(r"\[\^[^\]]*\]")
 # The paragraph's own number, with the stray marks OCR leaves after it ("4.' Requests").
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,3}|[ivxlc]{1,6})\s*[.)][^\w\s]{0,3}\s+", re.I)
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-",
-                         "\u00a0": " ", "\u00ad": ""})
+_QUOTE_PAIRS = [("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("–", "-"), ("—", "-"),
+                ("\u00a0", " "), ("\u00ad", "")]
 _WORD = re.compile(r"\w+(?:[/.\-']\w+)*")
 
 
 def strip_markers(text: str) -> str:
     """Text without footnote markers, whitespace collapsed (case kept, for display)."""
-    return " ".join(_MARKER.sub("", text).translate(_QUOTES).split())
+    text = _MARKER.sub("", text)
+    for glyph, plain in _QUOTE_PAIRS:  # (str.replace: many times faster than translate here)
+        if glyph in text:
+            text = text.replace(glyph, plain)
+    return " ".join(text.split())
 
 
 def normalise(text: str) -> str:
