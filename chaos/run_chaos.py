@@ -155,11 +155,13 @@ class ChaosStack(LocalStack):
                 lost += 1
         docs_rows = {sha: ledger.document(sha) for sha in want.values()}
         index_db = sqlite3.connect(self.workdir / "data" / "index.db")
+        # (no index table yet: nothing reached the index stage; the counts say so, not a crash)
+        has_index = index_db.execute("SELECT 1 FROM sqlite_master WHERE name = 'paragraphs'").fetchone()
         per_doc = dict(index_db.execute(
-            "SELECT doc_id, count(*) FROM paragraphs GROUP BY doc_id").fetchall())
+            "SELECT doc_id, count(*) FROM paragraphs GROUP BY doc_id").fetchall()) if has_index else {}
         dup_rows = index_db.execute(
             "SELECT count(*) FROM (SELECT doc_id, paragraph FROM paragraphs "
-            "GROUP BY doc_id, paragraph HAVING count(*) > 1)").fetchone()[0]
+            "GROUP BY doc_id, paragraph HAVING count(*) > 1)").fetchone()[0] if has_index else 0
         runs = [len(ledger.runs_of(r["id"])) for key in want
                 for r in ledger.originals_by_key(key)]
         return {"documents_in": len(docs), "indexed": indexed, "quarantined": quarantined,

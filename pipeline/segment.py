@@ -96,10 +96,10 @@ def read_masthead(doc: Document, lines: list[str], furniture: list[str],
 
 
 # (Sub-items run past (z) to (aa), (bb), ...: the First Committee's disarmament item.)
-AGENDA_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*\.?\s*\(([a-z]|([a-z])\3)[)}\]])?")
+AGENDA_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)(?:\s*[.,]?\s*\(([a-z]|([a-z])\3)[)}\]])?")
 # What is left of a sub-item label OCR could not read: "()", "€)" ("(c" read as one glyph).
 # Or the bracket read as a letter, the letter as another: "51 te)" for "51 (c)".
-DAMAGED_SUB_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)\s*\.?\s*"
+DAMAGED_SUB_ITEM_RE = re.compile(r"Agenda items?[\s'’‘\"“:.]*(\d+)\s*[.,]?\s*"
                                  r"(?P<rest>[(\[{€¢]\W{0,2}[)}\]]?|[^\s\d]{1,2}[)}\]])\s*\W?$")
 REPORT_PART_RE = re.compile(r"\(A/\d{2}/\d{1,4}/Add\.(\d{1,2})\)")
 

@@ -122,6 +122,7 @@ def test_agenda_sub_item_letter_from_a_damaged_label():
     assert agenda_item(["Agenda item 51 €)"]) == "51 (c)"  # "(c" read as one glyph
     assert agenda_item(["Agenda item 62 (b} ."]) == "62 (b)"
     assert agenda_item(["Agenda item 99 (aa)"]) == "99 (aa)"  # past (z): (aa), (bb), ...
+    assert agenda_item(["Agenda item 99,(k)"]) == "99 (k)"  # the space read as a comma
     assert agenda_item(["Agenda item 99 (ab)"]) == "99"  # no such label
     # No remnant: nothing says there was a sub-item, whatever the report line.
     assert agenda_item(masthead) == "51"
