@@ -803,7 +803,8 @@ def _mark_small_type_plain(work: Work) -> Work:
         at_edge = prev is None or prev.role in ("blank", "furniture", "footnote") \
             or prev.page != ln.page
         block = None
-        first = footnote_start(ln.text, expected, star_ok) if at_edge else None
+        first = footnote_start(ln.text, expected, star_ok) \
+            if at_edge or _numbered_notes_run(lines, i, expected) >= NUMBERED_RUN else None
         if first and footnote_complete_plausible(lines, i):
             block = _plain_footnote_block(lines, i, work, expected, strict=True)
         if block is None and (at_edge or (not ln.text.lstrip()[:1].isdigit() and (
@@ -838,6 +839,26 @@ def _mark_small_type_plain(work: Work) -> Work:
             star_ok = False
         i = end
     return work
+
+
+NUMBERED_RUN = 2  # notes numbered in sequence that make a page foot's block without a blank line
+
+
+def _numbered_notes_run(lines: list[WorkLine], i: int, expected: int) -> int:
+    """How many notes numbered ``expected``, ``expected + 1``, ... open lines ``i`` on, each a
+    complete note on its line, up to the page's end (a blank line, furniture or a new page):
+    a footnote block that follows a paragraph running on to the next page with no blank line
+    between ("Recognizing the vital role of ... religious leaders and the" / "1 Resolution
+    60/288." / "2 Resolution 80/298."). A paragraph's own lines never number themselves so."""
+    count, page = 0, lines[i].page
+    for ln in lines[i:]:
+        if ln.role != "body" or ln.page != page or not ln.text.strip():
+            break
+        if footnote_start(ln.text, expected + count, False) and footnote_complete(ln.text.strip()):
+            count += 1
+        elif not count:
+            break
+    return count
 
 
 def _plain_star_evidence(text: str) -> bool:

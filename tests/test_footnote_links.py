@@ -1019,3 +1019,24 @@ def test_a_note_of_an_instrument_adopted_under_a_convention_fits_the_instruments
                             "decision 1/CP.21.")], plain=False)
     work.glyphs = [("?", True)]
     assert c._note_fit(work, work.text.index("\ue100"), "3") == 0.5
+
+
+def test_a_numbered_block_right_under_a_paragraph_that_runs_on_is_the_pages_notes():
+    # Plain OCR text: no blank line between the page's last body line and its notes.
+    text = ("The General Assembly,\n\nRecalling the Strategy,1 and the Convention,2\n\n"
+            "Recognizing the vital role of civil society, including academia, religious leaders and the\n"
+            "1 Resolution 60/288.\n2 United Nations, Treaty Series, vol. 1155, No. 18232.\n\n"
+            "28-41775 (E)\n\fA/RES/83/121\n\nmedia, in preventing terrorism,\n\n1. Condemns terrorism;\n")
+    pages = [Page(number=1, method="text", lines=[Line(text=t) for t in text.splitlines()])]
+    cleaned = c.clean(Extracted(source_name="t.txt", media_type="text/plain", pages=pages))
+    assert [(f.mark, f.text) for f in cleaned.footnotes] == [
+        ("1", "Resolution 60/288."), ("2", "United Nations, Treaty Series, vol. 1155, No. 18232.")]
+    assert "religious leaders and the media, in preventing terrorism," in cleaned.text
+
+
+def test_a_paragraph_line_opening_with_a_number_is_no_notes_run():
+    text = ("The General Assembly,\n\nNoting that the meeting was held on\n"
+            "2 July 1999 in Geneva and that it concluded its work,\n\n1. Decides to act.\n")
+    pages = [Page(number=1, method="text", lines=[Line(text=t) for t in text.splitlines()])]
+    cleaned = c.clean(Extracted(source_name="t.txt", media_type="text/plain", pages=pages))
+    assert not cleaned.footnotes and "held on 2 July 1999 in Geneva" in cleaned.text
