@@ -459,7 +459,13 @@ def _fuzzy_opening(text: str) -> str | None:
     core = re.sub(r"\s+", " ", core)
     target = "The General Assembly,"
     if core.rstrip(",") and Levenshtein_distance(core.rstrip(",") + ",", target) <= 2:
-        return target if core.endswith(",") or not core.endswith(",") else None
+        return target
+    # "The General Aneobly.": the formula's first two words read right, the third garbled
+    # (a short line of three words: no other line of a resolution is so).
+    words = core.rstrip(",").split()
+    if len(words) == 3 and words[:2] == ["The", "General"] and words[2][:1] == "A" \
+            and Levenshtein_distance(words[2], "Assembly") <= 4:
+        return target
     return None
 
 

@@ -530,3 +530,13 @@ def test_a_range_of_years_ocr_damaged_is_put_right_with_its_years(before, after)
 def test_years_inside_a_symbol_or_a_number_are_no_range():
     text = "in document A/2015--2030/1 and in 2015.2030 units"
     assert body(run(c.fix_hyphens, text)) == text
+
+
+@pytest.mark.parametrize("line, formula", [
+    ("The General Aneobly.", True),   # the third word garbled: still the formula
+    ("‘The General ‘Assembly, :", True),
+    ("The General Debate", False),
+    ("The General Conference,", False),
+])
+def test_the_enacting_formula_is_found_through_ocr_damage(line, formula):
+    assert (c._fuzzy_opening(line) == "The General Assembly,") is formula
