@@ -2905,34 +2905,40 @@ def _mark_repeats(work: Work, text: str, start: int, edits: dict[int, str],
     * what the words before it name is what an earlier marker cites (``_repeat_of``):
       ``Decides that the consideration of the report of the Group of Legal Experts,’``
       after ``Having considered the report of the Group of Legal Experts ...,³``."""
-    first: dict[str, int] = {}
-    for pos, new in sorted(list(edits.items()) + list(inserts)):
-        first.setdefault(new[2:-1], pos)
+    first = _first_places([*edits.items(), *inserts])
     for m in GLYPH_RE.finditer(text, start):
         pos = m.start()
         glyph = work.glyphs[ord(m.group(0)) - GLYPH_BASE][0]
         if pos in edits or _closes_quotation(text, pos, work):
             continue
         if glyph.isdigit():
+            if glyph not in first:
+                continue
             before = text[max(0, pos - 12):pos]
-            # (or to the stop after a complete year: "Decade of Family Farming, 2019–2028;5")
-            # (or to a date's year with no stop: "the Geneva Conventions of 12 August 19492")
             index = ord(m.group(0)) - GLYPH_BASE
-            # (a raised digit the layout saw; plain text's digit glued to a year, when the
-            # words before it say again what that note's first marker follows: OCR reads
-            # a raised 3 as 7, "March 20177")
-            year = glyph in first and (
-                (work.glyphs[index][1] and re.search(r"(?<![\d.])(?:19|20)\d\d$", before) is not None)
-                or (index in work.year_glyphs
-                    and _repeat_of(work, text, pos, {glyph: first[glyph]}) == glyph))
-            if glyph in first and (year or re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’]"
-                                                     r"|(?<![\d.])(?:19|20)\d\d[,;:])$", before)) \
+            # Glued to a year with no stop ("the Geneva Conventions of 12 August 19492"): a
+            # raised digit the layout saw; plain text's digit only when the words before it
+            # say again what that note's first marker follows (OCR reads a raised 3 as 7,
+            # "March 20177").
+            year = (work.glyphs[index][1] and re.search(r"(?<![\d.])(?:19|20)\d\d$", before) is not None) \
+                or (index in work.year_glyphs and _repeat_of(work, text, pos, {glyph: first[glyph]}) == glyph)
+            # (or to the stop after a complete year: "Decade of Family Farming, 2019–2028;5")
+            if (year or re.search(r"(?:[A-Za-z][,;:.]|[a-z]{3}|[A-Za-z][”’]"
+                                  r"|(?<![\d.])(?:19|20)\d\d[,;:])$", before)) \
                     and not ABBREVIATION_END_RE.search(before):  # "Add.1": a document's part
                 edits[pos] = f"[^{glyph}]"
             continue
         mark = _repeat_of(work, text, pos, {k: p for k, p in first.items() if p < pos})
         if mark is not None:
             edits[pos] = f"[^{mark}]"
+
+
+def _first_places(placed: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """Each note's first marker place, from (place, ``[^N]``) pairs in any order."""
+    first: dict[str, int] = {}
+    for pos, new in sorted(placed):
+        first.setdefault(new[2:-1], pos)
+    return first
 
 
 REPEAT_WORD_RE = re.compile(r"[A-Za-z]+|\d{4}")
@@ -3230,9 +3236,7 @@ def _match_in_order(cands: list[int], marks: list[str], work: Work,
         fits = {pos: {mark: FIT * _note_fit(work, pos, mark) for mark in marks} for pos in cands
                 if not work.glyphs[ord(work.text[pos]) - GLYPH_BASE][0].isdigit()}
     places = sorted(set(cands) | set(earlier))
-    first_marks: dict[str, int] = {}
-    for at, new in sorted(earlier.items()):
-        first_marks.setdefault(new[2:-1], at)
+    first_marks = _first_places(earlier.items())
     for pos in cands:
         at = _antecedent(work.text, pos, [at for at in places if at < pos])
         if at is None:
